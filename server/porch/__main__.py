@@ -1,0 +1,3 @@
+from porch.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""create_app(settings): the one place where Porch is wired together."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from porch.core import Porch
+from porch.cors import CORSMiddleware
+from porch.errors import EXCEPTION_HANDLERS
+from porch.routes import comments, openapi, pages, sites
+from porch.settings import Settings
+
+
+def create_app(settings: Settings) -> Starlette:
+    porch = Porch(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await porch.start()
+        try:
+            yield
+        finally:
+            await porch.stop()
+
+    app = Starlette(
+        routes=[*comments.routes, *sites.routes, *openapi.routes, *pages.routes],
+        middleware=[Middleware(CORSMiddleware, sites=settings.sites.values())],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.porch = porch
+    return app

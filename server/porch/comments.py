@@ -1,0 +1,326 @@
+"""What readers do with comments: read a thread, post, edit and delete. HTTP-free; routes/comments.py calls it.
+
+Every change writes the comment and its event-log row in one transaction. Once that transaction has
+committed, the listeners (the page cache, the live hub) are told, in commit order.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from databases.core import Connection
+
+from porch.avatars import avatar_hash
+from porch.cache import PageCache
+from porch.errors import ApiError
+from porch.models import Author, CommentStatus, Event, EventKind, StoredComment, Thread
+from porch.render import Renderer
+from porch.settings import Settings, SiteSettings
+from porch.storage import Storage
+from porch.storage import comments as comment_rows
+from porch.storage import events as event_rows
+from porch.storage import identities as identity_rows
+from porch.storage import threads as thread_rows
+from porch.tokens import EditTokens
+
+SORTS = ("oldest", "newest", "top")
+DEFAULT_PAGE = 50
+MAX_PAGE = 200
+
+EventListener = Callable[[Sequence[Event]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class GuestAuthor:
+    name: str
+    email: str | None
+    url: str | None
+
+
+def rfc3339(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class Comments:
+    def __init__(
+        self, settings: Settings, storage: Storage, renderer: Renderer, tokens: EditTokens, cache: PageCache
+    ) -> None:
+        self._settings = settings
+        self._storage = storage
+        self._renderer = renderer
+        self._tokens = tokens
+        self._cache = cache
+        self._listeners: list[EventListener] = []
+
+    def on_events(self, listener: EventListener) -> None:
+        """Call `listener` with the events of every committed change made by this process, in commit order."""
+        self._listeners.append(listener)
+
+    def site(self, site_id: str) -> SiteSettings:
+        site = self._settings.sites.get(site_id)
+        if site is None:
+            raise ApiError(404, "site_not_found", f"There is no site {site_id!r} on this server.")
+        return site
+
+    # Reading
+
+    async def read_page(self, site: SiteSettings, key: str, sort: str, limit: int, cursor: str | None) -> bytes:
+        """One page of a thread as JSON bytes, from the cache when the thread has not changed since."""
+        thread_id = (site.id, key)
+        variant = (sort, limit, cursor)
+        body = self._cache.get(thread_id, variant)
+        if body is not None:
+            return body
+        generation = self._cache.generation(thread_id)
+        after = _decode_cursor(cursor, sort) if cursor else None
+        async with self._storage.reading() as conn:
+            thread = await thread_rows.find(conn, site.id, key)
+            if thread is None:
+                body = dumps({"thread": _empty_thread(site.id, key), "comments": [], "next": None})
+            else:
+                # Read the seq before the comments: an event committed in between is then replayed to a live
+                # client that continues from this seq, never lost.
+                seq = await event_rows.latest_seq(conn, thread.id)
+                page = await comment_rows.page(conn, thread.id, sort, limit, after)
+                count = await comment_rows.count(conn, thread.id)
+                body = dumps(
+                    {
+                        "thread": _thread_json(thread, count, seq),
+                        "comments": [self.public(c) for c in page.comments],
+                        "next": _encode_cursor(sort, page.last_root) if page.last_root else None,
+                    }
+                )
+        self._cache.put(thread_id, variant, generation, body)
+        return body
+
+    async def counts(self, site: SiteSettings, keys: Sequence[str]) -> dict[str, int]:
+        async with self._storage.reading() as conn:
+            return await comment_rows.counts(conn, site.id, list(dict.fromkeys(keys)))
+
+    def public(self, comment: StoredComment) -> dict[str, Any]:
+        """A comment as the API shows it to anyone: never an email, and no author or words once deleted."""
+        deleted = comment.status == CommentStatus.DELETED
+        author = comment.author
+        return {
+            "id": str(comment.id),
+            "parent": str(comment.parent_id) if comment.parent_id is not None else None,
+            "author": None
+            if deleted
+            else {
+                "name": author.name,
+                "url": author.url,
+                "avatar": author.avatar,
+                "provider": None if author.is_guest else author.provider,
+            },
+            "html": "" if deleted else comment.html,
+            "created": rfc3339(comment.created),
+            "edited": rfc3339(comment.edited),
+            "status": comment.status.value,
+            "score": comment.score,
+        }
+
+    # Writing
+
+    async def post(
+        self,
+        site: SiteSettings,
+        *,
+        key: str,
+        text: str,
+        parent: str | None,
+        guest: GuestAuthor | None,
+        viewer: Author | None,
+        title: str,
+        url: str,
+        client_address: str | None,
+    ) -> tuple[dict[str, Any], str]:
+        """Store a new comment; return it as the API shows it, and its edit token."""
+        text = self._checked_text(site, text)
+        if viewer is None:
+            if not site.guests:
+                raise ApiError(401, "sign_in_required", "This site asks commenters to sign in first.")
+            if guest is None or not guest.name.strip():
+                raise ApiError(422, "name_required", "Guests must give a name.")
+        html = self._renderer.render(text)
+        parent_id = int(parent) if parent else None
+        client_hash = self._client_hash(client_address)
+        now = time.time()
+
+        async def work(conn: Connection) -> tuple[StoredComment, Event]:
+            thread = await thread_rows.find_or_create(conn, site.id, key, title, url)
+            if thread.locked:
+                raise ApiError(403, "thread_locked", "This thread is closed to new comments.")
+            parent_row = None
+            if parent_id is not None:
+                parent_row = await comment_rows.get(conn, parent_id)
+                if parent_row is None or parent_row.status == CommentStatus.DELETED:
+                    raise ApiError(422, "parent_not_found", "The comment you are replying to does not exist.")
+                if parent_row.thread_id != thread.id:
+                    raise ApiError(422, "parent_in_other_thread", "The comment you are replying to is on another page.")
+            if viewer is not None:
+                identity_id = viewer.identity_id
+            else:
+                assert guest is not None
+                name = guest.name.strip()
+                avatar = f"{self._settings.public_url}/avatar/{avatar_hash(self._settings.secret_key, guest.email, name)}.svg"
+                identity_id = await identity_rows.insert_guest(conn, name, guest.email or None, guest.url or None, avatar)
+            comment_id = await comment_rows.insert(
+                conn,
+                thread_id=thread.id,
+                parent=parent_row,
+                identity_id=identity_id,
+                text=text,
+                html=html,
+                status=CommentStatus.APPROVED,
+                client_hash=client_hash,
+                created=now,
+            )
+            return await self._record(conn, thread, comment_id, EventKind.CREATED)
+
+        comment, event = await self._storage.write(work)
+        await self._announce([event])
+        return self.public(comment), self._tokens.issue(site.id, comment.id)
+
+    async def edit(
+        self, comment_id: str, text: str, *, origin: str | None, edit_token: str | None, viewer: Author | None
+    ) -> dict[str, Any]:
+        site, _ = await self._authorised(comment_id, origin, edit_token, viewer)
+        text = self._checked_text(site, text)
+        html = self._renderer.render(text)
+
+        async def work(conn: Connection) -> tuple[StoredComment, Event]:
+            current = await self._live_comment(conn, int(comment_id))
+            thread = await thread_rows.get(conn, current.thread_id)
+            assert thread is not None
+            await comment_rows.update_text(conn, current.id, text, html, time.time())
+            return await self._record(conn, thread, current.id, EventKind.UPDATED)
+
+        comment, event = await self._storage.write(work)
+        await self._announce([event])
+        return self.public(comment)
+
+    async def delete(
+        self, comment_id: str, *, origin: str | None, edit_token: str | None, viewer: Author | None
+    ) -> None:
+        await self._authorised(comment_id, origin, edit_token, viewer)
+
+        async def work(conn: Connection) -> tuple[StoredComment, Event]:
+            current = await self._live_comment(conn, int(comment_id))
+            thread = await thread_rows.get(conn, current.thread_id)
+            assert thread is not None
+            await comment_rows.mark_deleted(conn, current.id, time.time())
+            return await self._record(conn, thread, current.id, EventKind.DELETED)
+
+        _, event = await self._storage.write(work)
+        await self._announce([event])
+
+    # Helpers
+
+    def _checked_text(self, site: SiteSettings, text: str) -> str:
+        if not text.strip():
+            raise ApiError(422, "text_empty", "The comment is empty.")
+        if len(text) > site.max_length:
+            raise ApiError(
+                422, "text_too_long", f"The comment is {len(text)} characters long; the most is {site.max_length}."
+            )
+        return text
+
+    def _client_hash(self, address: str | None) -> str | None:
+        if not address:
+            return None
+        return hmac.new(self._settings.secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+    async def _authorised(
+        self, comment_id: str, origin: str | None, edit_token: str | None, viewer: Author | None
+    ) -> tuple[SiteSettings, StoredComment]:
+        """The comment's site and the comment, if the caller may change it now; otherwise an ApiError."""
+        if not comment_id.isdigit() or len(comment_id) > 18:
+            raise ApiError(404, "comment_not_found", "There is no such comment.")
+        async with self._storage.reading() as conn:
+            comment = await self._live_comment(conn, int(comment_id))
+            thread = await thread_rows.get(conn, comment.thread_id)
+        assert thread is not None
+        site = self._settings.sites.get(thread.site)
+        if site is None:
+            raise ApiError(404, "site_not_found", "This comment belongs to a site that is no longer configured.")
+        if origin is not None and not site.allows_origin(origin):
+            raise ApiError(403, "origin_not_allowed", f"Pages at {origin} may not change comments of this site.")
+        if edit_token:
+            self._tokens.check(edit_token, site.id, comment.id, site.edit_window)
+        elif viewer is not None and viewer.identity_id == comment.author.identity_id and not comment.author.is_guest:
+            pass
+        else:
+            raise ApiError(403, "not_your_comment", "Only the author may change this comment.")
+        if time.time() > comment.created + site.edit_window:
+            raise ApiError(403, "edit_window_closed", "The time to edit or delete this comment is over.")
+        return site, comment
+
+    async def _live_comment(self, conn: Connection, comment_id: int) -> StoredComment:
+        comment = await comment_rows.get(conn, comment_id)
+        if comment is None or comment.status == CommentStatus.DELETED:
+            raise ApiError(404, "comment_not_found", "There is no such comment.")
+        return comment
+
+    async def _record(
+        self, conn: Connection, thread: Thread, comment_id: int, kind: EventKind
+    ) -> tuple[StoredComment, Event]:
+        comment = await comment_rows.get(conn, comment_id)
+        assert comment is not None
+        payload = json.dumps(self.public(comment), ensure_ascii=False, separators=(",", ":"))
+        public = comment.status != CommentStatus.PENDING
+        seq = await event_rows.append(conn, thread.id, comment.id, kind, public, payload)
+        return comment, Event(seq, thread.id, thread.site, thread.key, kind, public, payload)
+
+    async def _announce(self, events: Sequence[Event]) -> None:
+        for event in events:
+            self._cache.invalidate((event.site, event.thread_key))
+        for listener in self._listeners:
+            await listener(events)
+
+
+def _empty_thread(site: str, key: str) -> dict[str, Any]:
+    return {"site": site, "key": key, "title": "", "url": "", "count": 0, "locked": False, "seq": 0}
+
+
+def _thread_json(thread: Thread, count: int, seq: int) -> dict[str, Any]:
+    return {
+        "site": thread.site,
+        "key": thread.key,
+        "title": thread.title,
+        "url": thread.url,
+        "count": count,
+        "locked": thread.locked,
+        "seq": seq,
+    }
+
+
+def _encode_cursor(sort: str, position: comment_rows.PagePosition) -> str:
+    raw = f"{sort}:{position.score}:{position.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> comment_rows.PagePosition:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        cursor_sort, score, comment_id = raw.split(":")
+        position = comment_rows.PagePosition(int(score), int(comment_id))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ApiError(400, "invalid_cursor", "The `after` cursor is not one this server handed out.") from None
+    if cursor_sort != sort:
+        raise ApiError(400, "invalid_cursor", "The `after` cursor belongs to another sort order.")
+    return position

@@ -1,0 +1,73 @@
+"""The Porch object: every long-lived part of a running server, built from settings and passed to the routes
+through `app.state.porch`. Nothing in Porch is a module-level global."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from starlette.requests import Request
+
+from porch.assets import load_asset, static_dir
+from porch.cache import PageCache
+from porch.comments import Comments
+from porch.errors import ApiError
+from porch.models import Author
+from porch.ratelimit import RateLimiter
+from porch.render import Renderer
+from porch.settings import Settings, SiteSettings
+from porch.storage import Storage
+from porch.storage import comments as comment_rows
+from porch.storage import threads as thread_rows
+from porch.tokens import EditTokens
+
+
+class Authenticator(Protocol):
+    """Turns a session token into the signed-in reader (the sign-in package implements it)."""
+
+    async def authenticate(self, token: str, site: SiteSettings) -> Author: ...
+
+    def site_extras(self, site: SiteSettings) -> dict[str, Any]: ...
+
+
+class Porch:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.storage = Storage(settings.database)
+        self.cache = PageCache()
+        self.rate_limiter = RateLimiter()
+        self.tokens = EditTokens(settings.secret_key)
+        self.comments = Comments(settings, self.storage, Renderer(), self.tokens, self.cache)
+        self.widget_script = load_asset(static_dir() / "porch.js", "text/javascript; charset=utf-8")
+        self.authenticator: Authenticator | None = None
+
+    async def start(self) -> None:
+        await self.storage.connect()
+
+    async def stop(self) -> None:
+        await self.storage.disconnect()
+
+    async def viewer(self, request: Request, site: SiteSettings) -> Author | None:
+        """The signed-in reader making this request, None for a guest; 401 for a token that is not valid here."""
+        header = request.headers.get("authorization")
+        if header is None:
+            return None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token or self.authenticator is None:
+            raise ApiError(401, "invalid_token", "The Authorization header does not carry a valid session token.")
+        return await self.authenticator.authenticate(token.strip(), site)
+
+    async def viewer_for_comment(self, request: Request, comment_id: str) -> Author | None:
+        if "authorization" not in request.headers:
+            return None
+        site = None
+        if comment_id.isdigit() and len(comment_id) <= 18:
+            async with self.storage.reading() as conn:
+                comment = await comment_rows.get(conn, int(comment_id))
+                thread = await thread_rows.get(conn, comment.thread_id) if comment else None
+            site = self.settings.sites.get(thread.site) if thread else None
+        if site is None:
+            raise ApiError(404, "comment_not_found", "There is no such comment.")
+        return await self.viewer(request, site)
+
+    def site_extras(self, site: SiteSettings) -> dict[str, Any]:
+        return self.authenticator.site_extras(site) if self.authenticator else {}

@@ -1,0 +1,74 @@
+"""Plain values shared across modules: comment states, event kinds, and stored rows."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class CommentStatus(enum.StrEnum):
+    APPROVED = "approved"
+    PENDING = "pending"
+    DELETED = "deleted"
+
+
+class EventKind(enum.StrEnum):
+    CREATED = "comment.created"
+    UPDATED = "comment.updated"
+    DELETED = "comment.deleted"
+
+
+GUEST_PROVIDER = "guest"
+
+
+@dataclass(frozen=True)
+class Thread:
+    id: int
+    site: str
+    key: str
+    title: str
+    url: str
+    locked: bool
+
+
+@dataclass(frozen=True)
+class Author:
+    identity_id: int
+    provider: str
+    subject: str
+    name: str
+    email: str | None
+    url: str | None
+    avatar: str | None
+
+    @property
+    def is_guest(self) -> bool:
+        return self.provider == GUEST_PROVIDER
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of the append-only event log. `payload` is the comment as the public API shows it, JSON-encoded."""
+
+    seq: int
+    thread_id: int
+    site: str
+    thread_key: str
+    kind: EventKind
+    public: bool
+    payload: str
+
+
+@dataclass(frozen=True)
+class StoredComment:
+    id: int
+    thread_id: int
+    parent_id: int | None
+    root_id: int | None
+    status: CommentStatus
+    text: str
+    html: str
+    score: int
+    created: float
+    edited: float | None
+    author: Author

@@ -1,0 +1,106 @@
+"""/api/v1/comments and /api/v1/counts."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from porch.comments import DEFAULT_PAGE, MAX_PAGE, SORTS, GuestAuthor
+from porch.errors import ApiError
+from porch.routes._http import check_origin, client_address, json_body, porch
+from porch.schemas import COUNTS, EDIT_COMMENT, NEW_COMMENT
+
+
+async def list_comments(request: Request) -> Response:
+    app = porch(request)
+    query = request.query_params
+    site = app.comments.site(_required(query.get("site"), "site"))
+    key = _required(query.get("thread"), "thread")
+    if len(key) > 512:
+        raise ApiError(422, "invalid_field", "thread must be at most 512 characters.")
+    sort = query.get("sort", "oldest")
+    if sort not in SORTS:
+        raise ApiError(422, "invalid_sort", f"sort must be one of {', '.join(SORTS)}.")
+    limit_text = query.get("limit", str(DEFAULT_PAGE))
+    if not limit_text.isdigit() or len(limit_text) > 9:
+        raise ApiError(422, "invalid_limit", f"limit must be a whole number from 1 to {MAX_PAGE}.")
+    limit = min(max(int(limit_text), 1), MAX_PAGE)
+    body = await app.comments.read_page(site, key, sort, limit, query.get("after") or None)
+    return Response(body, media_type="application/json")
+
+
+async def post_comment(request: Request) -> Response:
+    app = porch(request)
+    data = await json_body(request, NEW_COMMENT)
+    site = app.comments.site(data["site"])
+    check_origin(request, site)
+    viewer = await app.viewer(request, site)
+    wait = app.rate_limiter.allow(site.id, client_address(request) or "", site.rate_limit)
+    if wait is not None:
+        raise ApiError(
+            429,
+            "rate_limited",
+            "Too many comments from your address; please wait a little.",
+            headers={"Retry-After": str(max(1, round(wait)))},
+        )
+    author = data.get("author") or {}
+    guest = GuestAuthor(author.get("name", ""), author.get("email"), author.get("url")) if author else None
+    comment, edit_token = await app.comments.post(
+        site,
+        key=data["thread"],
+        text=data["text"],
+        parent=data.get("parent"),
+        guest=guest,
+        viewer=viewer,
+        title=data.get("title", ""),
+        url=data.get("url", ""),
+        client_address=client_address(request),
+    )
+    return JSONResponse({"comment": comment, "edit_token": edit_token}, status_code=201)
+
+
+async def edit_comment(request: Request) -> Response:
+    app = porch(request)
+    data = await json_body(request, EDIT_COMMENT)
+    comment = await app.comments.edit(
+        request.path_params["id"],
+        data["text"],
+        origin=request.headers.get("origin"),
+        edit_token=request.headers.get("x-edit-token"),
+        viewer=await app.viewer_for_comment(request, request.path_params["id"]),
+    )
+    return JSONResponse({"comment": comment})
+
+
+async def delete_comment(request: Request) -> Response:
+    app = porch(request)
+    await app.comments.delete(
+        request.path_params["id"],
+        origin=request.headers.get("origin"),
+        edit_token=request.headers.get("x-edit-token"),
+        viewer=await app.viewer_for_comment(request, request.path_params["id"]),
+    )
+    return Response(status_code=204)
+
+
+async def counts(request: Request) -> Response:
+    app = porch(request)
+    data = await json_body(request, COUNTS)
+    site = app.comments.site(data["site"])
+    return JSONResponse({"counts": await app.comments.counts(site, data["threads"])})
+
+
+def _required(value: str | None, name: str) -> str:
+    if not value:
+        raise ApiError(422, "missing_field", f"The query parameter {name} is required.")
+    return value
+
+
+routes = [
+    Route("/api/v1/comments", list_comments, methods=["GET"]),
+    Route("/api/v1/comments", post_comment, methods=["POST"]),
+    Route("/api/v1/comments/{id}", edit_comment, methods=["PATCH"]),
+    Route("/api/v1/comments/{id}", delete_comment, methods=["DELETE"]),
+    Route("/api/v1/counts", counts, methods=["POST"]),
+]

@@ -1,0 +1,48 @@
+"""The identities table: who wrote a comment. Guests get one identity per comment; signed-in readers one per
+provider account, updated when their profile changes."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import sqlalchemy as sa
+from databases.core import Connection
+
+from porch.models import GUEST_PROVIDER
+from porch.storage.schema import identities
+
+
+async def insert_guest(conn: Connection, name: str, email: str | None, url: str | None, avatar: str | None) -> int:
+    return await _insert(conn, GUEST_PROVIDER, secrets.token_hex(16), name, email, url, avatar)
+
+
+async def upsert(
+    conn: Connection, provider: str, subject: str, name: str, email: str | None, url: str | None, avatar: str | None
+) -> int:
+    """The identity of `subject` at `provider`, created or refreshed with the profile the provider gave now."""
+    row = await conn.fetch_one(
+        sa.select(identities.c.id).where(identities.c.provider == provider, identities.c.subject == subject)
+    )
+    if row is None:
+        return await _insert(conn, provider, subject, name, email, url, avatar)
+    await conn.execute(
+        sa.update(identities)
+        .where(identities.c.id == row["id"])
+        .values(name=name, email=email, url=url, avatar=avatar)
+    )
+    return int(row["id"])
+
+
+async def _insert(
+    conn: Connection, provider: str, subject: str, name: str, email: str | None, url: str | None, avatar: str | None
+) -> int:
+    row = await conn.fetch_one(
+        sa.insert(identities)
+        .values(
+            provider=provider, subject=subject, name=name, email=email, url=url, avatar=avatar, created=time.time()
+        )
+        .returning(identities.c.id)
+    )
+    assert row is not None
+    return int(row["id"])

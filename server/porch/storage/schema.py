@@ -1,0 +1,59 @@
+"""The current schema as SQLAlchemy Core tables, for building queries. Migrations create it (migrations.py)."""
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+threads = sa.Table(
+    "threads",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("site", sa.Text, nullable=False),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("locked", sa.Boolean, nullable=False),
+    sa.Column("created", sa.Double, nullable=False),
+)
+
+identities = sa.Table(
+    "identities",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("provider", sa.Text, nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("email", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("avatar", sa.Text),
+    sa.Column("created", sa.Double, nullable=False),
+)
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("thread_id", sa.BigInteger, nullable=False),
+    sa.Column("parent_id", sa.BigInteger),
+    sa.Column("root_id", sa.BigInteger),
+    sa.Column("identity_id", sa.BigInteger, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("html", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("score", sa.Integer, nullable=False),
+    sa.Column("client_hash", sa.Text),
+    sa.Column("created", sa.Double, nullable=False),
+    sa.Column("edited", sa.Double),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("thread_id", sa.BigInteger, nullable=False),
+    sa.Column("comment_id", sa.BigInteger, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("public", sa.Boolean, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("created", sa.Double, nullable=False),
+)
