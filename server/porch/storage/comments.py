@@ -167,14 +167,9 @@ async def page(
     conn: Connection, thread_id: int, sort: str, limit: int, after: PagePosition | None
 ) -> Page:
     """One page of `limit` top-level comments with all their replies, in `sort` order (oldest, newest, top)."""
+    reply = comments.alias("reply")
     has_visible_reply = (
-        sa.select(sa.literal(1))
-        .select_from(comments.alias("reply"))
-        .where(
-            sa.literal_column("reply.root_id") == comments.c.id,
-            sa.literal_column("reply.status") == CommentStatus.APPROVED.value,
-        )
-        .exists()
+        sa.exists().where(reply.c.root_id == comments.c.id, reply.c.status == CommentStatus.APPROVED.value)
     )
     query = (
         sa.select(*_columns)
