@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { build } from '../../widget/build.mjs';
+
+const ROOT = new URL('../../', import.meta.url);
+const SIZE_BUDGET = 12 * 1024;
+
+test('the committed static/ files are exactly a fresh build', async () => {
+  for (const file of await build()) {
+    const committed = await readFile(file.path);
+    assert.ok(committed.equals(file.contents), `${file.path} is out of date: run \`node widget/build.mjs\``);
+  }
+});
+
+test('porch.js fits its gzip budget', async () => {
+  const bundle = await readFile(new URL('static/porch.js', ROOT));
+  const size = gzipSync(bundle, { level: 9 }).length;
+  assert.ok(size <= SIZE_BUDGET, `porch.js is ${size} bytes gzipped, budget ${SIZE_BUDGET}`);
+});
+
+test('English is built in; other languages are not in the bundle', async () => {
+  const bundle = await readFile(new URL('static/porch.js', ROOT), 'utf8');
+  assert.ok(bundle.includes('Leave a Reply'));
+  assert.ok(!bundle.includes('Kommentar'), 'German text leaked into porch.js');
+  assert.ok(!bundle.includes('комментарий'), 'Russian text leaked into porch.js');
+});
+
+test('markup reaches the DOM in exactly one place', async () => {
+  const dir = new URL('widget/src/', ROOT);
+  const sinks = /\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|createContextualFragment|DOMParser|\beval\(|new Function\(/g;
+  const found = [];
+  for (const name of await readdir(dir)) {
+    if (!name.endsWith('.js')) continue;
+    const source = await readFile(new URL(name, dir), 'utf8');
+    for (const match of source.matchAll(sinks)) found.push(`${name}: ${match[0]}`);
+  }
+  assert.deepEqual(found, ['dom.js: .innerHTML']);
+  const dom = await readFile(new URL('dom.js', dir), 'utf8');
+  assert.match(dom, /export function insertSanitizedCommentHtml\(el, serverSanitizedHtml\) \{\n {2}el\.innerHTML = serverSanitizedHtml;/);
+});

@@ -1,0 +1,64 @@
+// Builds the widget: widget/src/index.js → static/porch.js (+ .map), and each language pack → static/i18n/<lang>.json.
+//   node widget/build.mjs          write the files
+//   node widget/build.mjs --check  exit 1 when the committed files differ from a fresh build
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { LANGUAGES } from './src/i18n.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SRC = join(ROOT, 'widget', 'src');
+const OUT = join(ROOT, 'static');
+
+/** Returns [{path, contents}] for every built file, in a fixed order, without writing anything. */
+export async function build() {
+  const css = await esbuild.transform(await readFile(join(SRC, 'style.css'), 'utf8'), { loader: 'css', minify: true });
+  const bundle = await esbuild.build({
+    entryPoints: [join(SRC, 'index.js')],
+    outfile: join(OUT, 'porch.js'),
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2019',
+    sourcemap: true,
+    legalComments: 'none',
+    charset: 'utf8',
+    define: { __PORCH_CSS__: JSON.stringify(css.code.trim()) },
+    absWorkingDir: ROOT,
+    write: false,
+    logLevel: 'warning',
+  });
+  const files = bundle.outputFiles
+    .map((f) => ({ path: f.path, contents: Buffer.from(f.contents) }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  for (const lang of LANGUAGES) {
+    const pack = (await import(pathToFileURL(join(SRC, 'lang', `${lang}.js`)).href)).default;
+    files.push({ path: join(OUT, 'i18n', `${lang}.json`), contents: Buffer.from(JSON.stringify(pack) + '\n') });
+  }
+  return files;
+}
+
+async function main() {
+  const files = await build();
+  if (process.argv.includes('--check')) {
+    const stale = [];
+    for (const file of files) {
+      const committed = await readFile(file.path).catch(() => null);
+      if (!committed || !committed.equals(file.contents)) stale.push(relative(ROOT, file.path));
+    }
+    if (stale.length) {
+      console.error(`Out of date (run \`node widget/build.mjs\`): ${stale.join(', ')}`);
+      process.exit(1);
+    }
+    console.log('static/ matches a fresh build');
+    return;
+  }
+  for (const file of files) {
+    await mkdir(dirname(file.path), { recursive: true });
+    await writeFile(file.path, file.contents);
+    console.log(`${relative(ROOT, file.path)}  ${file.contents.length} bytes`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -1,0 +1,50 @@
+// The Porch HTTP API. Failures become ApiError with the server's stable code, or "network".
+
+export class ApiError extends Error {
+  constructor(code, message, status = 0) {
+    super(message || code);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export function createApi(server, authHeaders = () => ({})) {
+  async function call(method, path, { query, body, headers } = {}) {
+    const url = new URL(path, server);
+    if (query) url.search = new URLSearchParams(query).toString();
+    const init = { method, credentials: 'omit', headers: { ...authHeaders(), ...headers } };
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(url.href, init);
+    } catch (error) {
+      throw new ApiError('network', error && error.message);
+    }
+    if (response.status === 204) return null;
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      // a body that is not JSON (a proxy's error page): reported below by status
+    }
+    if (!response.ok) {
+      const error = (data && data.error) || {};
+      throw new ApiError(error.code || 'http_' + response.status, error.message, response.status);
+    }
+    return data;
+  }
+
+  return {
+    site: (site) => call('GET', `api/v1/sites/${encodeURIComponent(site)}`),
+    comments: (query) => call('GET', 'api/v1/comments', { query }),
+    post: (body) => call('POST', 'api/v1/comments', { body }),
+    edit: (id, text, token) =>
+      call('PATCH', `api/v1/comments/${encodeURIComponent(id)}`, { body: { text }, headers: { 'X-Edit-Token': token } }),
+    remove: (id, token) =>
+      call('DELETE', `api/v1/comments/${encodeURIComponent(id)}`, { headers: { 'X-Edit-Token': token } }),
+    counts: (site, threads) => call('POST', 'api/v1/counts', { body: { site, threads } }),
+  };
+}
