@@ -60,7 +60,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_databa
     return make_postgres_url(postgres_database_name)
 
 
-def test_sites(**overrides: Any) -> dict[str, Any]:
+def site_table(**overrides: Any) -> dict[str, Any]:
     site = {"title": "Blog", "origins": [TEST_ORIGIN], "edit_window": 900, "max_length": 2000, "rate_limit": 0}
     site.update(overrides)
     return {"blog": site, "other": {"title": "Other", "origins": ["https://other.example.org"], "rate_limit": 0}}
@@ -71,7 +71,7 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settin
         "database": database_url,
         "public_url": "http://testserver",
         "secret_key": "test-secret-key-" + "x" * 16,
-        "sites": test_sites(),
+        "sites": site_table(),
     }
     values.update(overrides)
     return load_settings(None, environ={}, data_dir=tmp_path, overrides=values)

@@ -191,6 +191,7 @@ def load_settings(
             if provider_id not in providers:
                 raise ConfigError(
                     f"sites.{site.id}.providers names {provider_id!r}, which is not configured under [providers]"
+                    f" ({where('sites')})"
                 )
 
     return Settings(
