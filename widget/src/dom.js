@@ -16,7 +16,8 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
-function append(el, children) {
+// Appends children, skipping null/undefined/false and flattening arrays.
+export function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
     if (Array.isArray(child)) append(el, child);

@@ -1,7 +1,7 @@
 // The widget: thread, "Leave a Reply" form and live updates, rendered into an open shadow root.
 import { createApi } from './api.js';
 import { createAuth } from './auth.js';
-import { h, insertSanitizedCommentHtml, safeHref, setText } from './dom.js';
+import { append, h, insertSanitizedCommentHtml, safeHref, setText } from './dom.js';
 import { loadTranslator, translator } from './i18n.js';
 import en from './lang/en.js';
 import { LiveState } from './live.js';
@@ -186,7 +186,7 @@ export function mountWidget(config, place) {
         h('button', { type: 'button', class: 'link', onclick: () => confirmDelete(c, actions) }, t('delete')),
       );
     }
-    article.append(
+    append(article, [
       h(
         'div',
         { class: 'head' },
@@ -197,9 +197,9 @@ export function mountWidget(config, place) {
         h('span', { class: 'meta' }, timeElement(c.created), c.edited ? ` · ${t('edited')}` : ''),
       ),
       body,
-      c.status === 'pending' ? h('p', { class: 'note' }, t('pending')) : null,
+      c.status === 'pending' && h('p', { class: 'note' }, t('pending')),
       actions,
-    );
+    ]);
   }
 
   function renderTree(id) {
