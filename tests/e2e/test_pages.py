@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import REPO, HostSite, PorchServer
+from tests.e2e.harness import REPO, HostSite, PorchServer
 from tests.e2e.helpers import article_of, articles, fill_form, open_widget, widget
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,10 @@ def test_demo_page_embeds_the_widget(page: Any, porch_server: PorchServer) -> No
 
 def test_plain_example(page: Any, host: HostSite, porch_server: PorchServer) -> None:
     open_widget(page, host.page("/plain.html", example("plain.html", porch_server)))
-    assert page.evaluate("() => document.querySelector('script[data-site]').nextElementSibling.className") == "porch-comments"
+    assert (
+        page.evaluate("() => document.querySelector('script[data-site]').nextElementSibling.className")
+        == "porch-comments"
+    )
     fill_form(page, "Hello from the plain example", name="Plain")
     page.get_by_role("button", name="Post Comment").click()
     expect(article_of(page, "Hello from the plain example")).to_be_visible()
@@ -64,7 +67,7 @@ def test_single_page_app_remounts_per_route(page: Any, host: HostSite, porch_ser
     expect(widget(page)).to_have_count(1)
     expect(article_of(page, "Only on the first post")).to_be_visible()
     expect(page.get_by_label("Comment", exact=True)).to_have_value("draft left on the first post")
-    status, data = porch_server.api("GET", "/api/v1/comments?site=demo&thread=/second-post")
+    _status, data = porch_server.api("GET", "/api/v1/comments?site=demo&thread=/second-post")
     assert data["thread"]["count"] == 0
     # every widget that was destroyed closed its live connection
     if sockets:

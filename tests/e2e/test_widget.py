@@ -9,13 +9,24 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MAX_LENGTH, HostSite, PorchServer, embed_page
-from tests.e2e.helpers import active_in_widget, article_of, articles, fill_form, item_of, open_widget, run_axe, widget
+from tests.e2e.harness import MAX_LENGTH, HostSite, PorchServer, embed_page
+from tests.e2e.helpers import (
+    active_in_widget,
+    article_of,
+    articles,
+    fill_form,
+    item_of,
+    open_widget,
+    run_axe,
+    widget,
+)
 
 pytestmark = pytest.mark.e2e
 
 
-def test_embeds_from_another_site_with_visible_labels(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_embeds_from_another_site_with_visible_labels(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     porch_server.post(thread_key, "First *comment*", name="Alice")
     porch_server.post(thread_key, "Second one", name="Bob")
     url = host.page("/embed", embed_page(porch_server.base, thread_key))
@@ -32,7 +43,10 @@ def test_embeds_from_another_site_with_visible_labels(page: Any, host: HostSite,
         expect(w.locator("label", has_text=label)).to_be_visible()
     expect(page.get_by_role("button", name="Post Comment")).to_be_visible()
     # rendered right after its script tag, in an open shadow root that the host's hostile CSS does not reach
-    assert page.evaluate("() => document.querySelector('script[data-site]').nextElementSibling.className") == "porch-comments"
+    assert (
+        page.evaluate("() => document.querySelector('script[data-site]').nextElementSibling.className")
+        == "porch-comments"
+    )
     assert page.evaluate("() => !!document.querySelector('.porch-comments').shadowRoot")
     font_size = w.locator("h2").evaluate("el => getComputedStyle(el).fontSize")
     assert font_size != "40px"
@@ -70,7 +84,9 @@ def test_post_as_guest(page: Any, host: HostSite, porch_server: PorchServer, thr
     expect(page.get_by_label("Name")).to_have_value("Grace")
 
 
-def test_reply_and_cancel_reply(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_reply_and_cancel_reply(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     root = porch_server.post(thread_key, "Root comment", name="Alice")["comment"]
     open_widget(page, host.page("/reply", embed_page(porch_server.base, thread_key)))
     w = widget(page)
@@ -85,22 +101,30 @@ def test_reply_and_cancel_reply(page: Any, host: HostSite, porch_server: PorchSe
     page.get_by_role("button", name="Reply to Alice").click()
     fill_form(page, "A nested reply", name="Bob")
     page.get_by_role("button", name="Post Comment").click()
-    expect(item_of(page, "Root comment").locator(".replies article .body", has_text="A nested reply")).to_be_visible()
+    expect(
+        item_of(page, "Root comment").locator(".replies article .body", has_text="A nested reply")
+    ).to_be_visible()
     expect(w.locator("h3")).to_have_text("Leave a Reply")
     reply = next(c for c in porch_server.comments(thread_key)["comments"] if c["parent"])
     assert reply["parent"] == root["id"]
     # deeper and deeper replies: indentation stops growing after a few levels
     parent = reply["id"]
     for level in range(6):
-        parent = porch_server.post(thread_key, f"level {level + 2}", name="Deep", parent=parent)["comment"]["id"]
+        parent = porch_server.post(thread_key, f"level {level + 2}", name="Deep", parent=parent)["comment"][
+            "id"
+        ]
     page.reload()
     expect(article_of(page, "level 7")).to_be_visible()
-    lefts = [article_of(page, f"level {n}").evaluate("el => el.getBoundingClientRect().left") for n in range(2, 8)]
+    lefts = [
+        article_of(page, f"level {n}").evaluate("el => el.getBoundingClientRect().left") for n in range(2, 8)
+    ]
     assert lefts[1] > lefts[0]
     assert lefts[-1] == lefts[-2], f"indentation not capped: {lefts}"
 
 
-def test_edit_and_delete_own_comment(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_edit_and_delete_own_comment(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     porch_server.post(thread_key, "Someone else's comment", name="Other")
     open_widget(page, host.page("/edit", embed_page(porch_server.base, thread_key)))
     expect(article_of(page, "Someone else").get_by_role("button", name="Edit")).to_have_count(0)
@@ -136,7 +160,9 @@ def test_edit_and_delete_own_comment(page: Any, host: HostSite, porch_server: Po
     assert "corrected" not in str(porch_server.comments(thread_key)["comments"])
 
 
-def test_edit_buttons_disappear_when_the_window_closes(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_edit_buttons_disappear_when_the_window_closes(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     open_widget(page, host.page("/window", embed_page(porch_server.base, thread_key)))
     fill_form(page, "Edit me while you can", name="Me")
     page.get_by_role("button", name="Post Comment").click()
@@ -149,7 +175,9 @@ def test_edit_buttons_disappear_when_the_window_closes(page: Any, host: HostSite
     expect(article_of(page, "Edit me while you can").get_by_role("button", name="Edit")).to_have_count(0)
 
 
-def test_draft_survives_a_reload(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_draft_survives_a_reload(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     root = porch_server.post(thread_key, "Reply to me", name="Alice")
     assert root
     url = host.page("/draft", embed_page(porch_server.base, thread_key))
@@ -166,7 +194,9 @@ def test_draft_survives_a_reload(page: Any, host: HostSite, porch_server: PorchS
     expect(page.get_by_label("Comment", exact=True)).to_have_value("set without an input event")
 
 
-def test_failed_posts_keep_the_text_and_say_why(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_failed_posts_keep_the_text_and_say_why(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     open_widget(page, host.page("/errors", embed_page(porch_server.base, thread_key)))
     comment = page.get_by_label("Comment", exact=True)
     error = widget(page).locator("form [role=alert]")
@@ -190,7 +220,9 @@ def test_failed_posts_keep_the_text_and_say_why(page: Any, host: HostSite, porch
     assert porch_server.comments(thread_key)["thread"]["count"] == 0
 
 
-def test_rate_limit_message_keeps_the_text(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_rate_limit_message_keeps_the_text(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     open_widget(page, host.page("/slow", embed_page(porch_server.base, thread_key, site="slow")))
     fill_form(page, "first", name="Fast")
     page.get_by_role("button", name="Post Comment").click()
@@ -219,7 +251,7 @@ def test_network_failure_keeps_the_text(page: Any, host: HostSite, proxy: Any, t
 HOSTILE = [
     "<script>window.__pwned = 'script'</script>",
     "<img src=x onerror=\"window.__pwned = 'img'\">",
-    '<svg onload="window.__pwned = \'svg\'"></svg>',
+    "<svg onload=\"window.__pwned = 'svg'\"></svg>",
     "[click](javascript:window.__pwned='link')",
     "<a href=\"javascript:window.__pwned='a'\">a</a>",
     '<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
@@ -227,7 +259,9 @@ HOSTILE = [
 ]
 
 
-def test_hostile_markup_is_shown_as_text_and_runs_nothing(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_hostile_markup_is_shown_as_text_and_runs_nothing(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     for text in HOSTILE:
         porch_server.post(thread_key, text, name="<img src=x onerror=\"window.__pwned='name'\">")
     dialogs: list[str] = []
@@ -250,7 +284,9 @@ def test_hostile_markup_is_shown_as_text_and_runs_nothing(page: Any, host: HostS
     assert dialogs == []
 
 
-def test_dark_and_light_themes(browser: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_dark_and_light_themes(
+    browser: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     porch_server.post(thread_key, "Themes", name="Alice")
 
     def background(theme: str, scheme: str) -> str:
@@ -258,7 +294,10 @@ def test_dark_and_light_themes(browser: Any, host: HostSite, porch_server: Porch
         try:
             p = ctx.new_page()
             attrs = f'data-theme="{theme}"' if theme else ""
-            open_widget(p, host.page(f"/theme-{theme}-{scheme}", embed_page(porch_server.base, thread_key, attrs=attrs)))
+            open_widget(
+                p,
+                host.page(f"/theme-{theme}-{scheme}", embed_page(porch_server.base, thread_key, attrs=attrs)),
+            )
             return str(widget(p).evaluate("el => getComputedStyle(el).backgroundColor"))
         finally:
             ctx.close()
@@ -270,7 +309,9 @@ def test_dark_and_light_themes(browser: Any, host: HostSite, porch_server: Porch
     assert background("", "light") == light
 
 
-def test_custom_properties_theme_the_widget(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_custom_properties_theme_the_widget(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     before = "<style>main { --porch-accent: rgb(200, 0, 100); --porch-radius: 0px; }</style>"
     open_widget(page, host.page("/custom", embed_page(porch_server.base, thread_key, before=before)))
     button = page.get_by_role("button", name="Post Comment")
@@ -287,7 +328,15 @@ def test_custom_properties_theme_the_widget(page: Any, host: HostSite, porch_ser
         ("ru", "2 комментария", "Отправить комментарий"),
     ],
 )
-def test_languages_load_on_demand(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str, lang: str, heading: str, button: str) -> None:
+def test_languages_load_on_demand(
+    page: Any,
+    host: HostSite,
+    porch_server: PorchServer,
+    thread_key: str,
+    lang: str,
+    heading: str,
+    button: str,
+) -> None:
     porch_server.post(thread_key, "one")
     porch_server.post(thread_key, "two")
     requests: list[str] = []
@@ -298,7 +347,9 @@ def test_languages_load_on_demand(page: Any, host: HostSite, porch_server: Porch
     assert any(r.endswith(f"/static/i18n/{lang[:2]}.json") for r in requests)
 
 
-def test_english_needs_no_language_pack(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_english_needs_no_language_pack(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     open_widget(page, host.page("/lang-en", embed_page(porch_server.base, thread_key, lang="en-GB")))
@@ -320,7 +371,9 @@ def test_load_more_and_sort(page: Any, host: HostSite, porch_server: PorchServer
     expect(articles(page)).to_have_count(50)
 
 
-def test_keyboard_only_reply_and_post(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+def test_keyboard_only_reply_and_post(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
     porch_server.post(thread_key, "Reply to me by keyboard", name="Alice")
     open_widget(page, host.page("/keyboard", embed_page(porch_server.base, thread_key)))
 
@@ -345,8 +398,12 @@ def test_keyboard_only_reply_and_post(page: Any, host: HostSite, porch_server: P
     expect(reply).to_be_focused()
 
 
-def test_no_accessibility_violations(page: Any, browser: Any, host: HostSite, porch_server: PorchServer, thread_key: str, axe_source: str) -> None:
-    root = porch_server.post(thread_key, "An *accessible* thread with a [link](https://example.com)", name="Alice")
+def test_no_accessibility_violations(
+    page: Any, browser: Any, host: HostSite, porch_server: PorchServer, thread_key: str, axe_source: str
+) -> None:
+    root = porch_server.post(
+        thread_key, "An *accessible* thread with a [link](https://example.com)", name="Alice"
+    )
     porch_server.post(thread_key, "A reply", name="Bob", parent=root["comment"]["id"])
     url = host.page("/axe", embed_page(porch_server.base, thread_key))
     open_widget(page, url)
@@ -376,7 +433,8 @@ def test_counts(page: Any, host: HostSite, porch_server: PorchServer, thread_key
 <li><a href="/a" data-porch-count="{thread_key}/a">comments</a></li>
 <li><a href="/b" data-porch-count="{thread_key}/b">comments</a></li>
 <li><a href="/c" data-porch-count="{thread_key}/c">comments</a></li></ul>
-<script src="{porch_server.base}porch.js" data-site="test" data-mount="false" async></script></main></body></html>"""
+<script src="{porch_server.base}porch.js" data-site="test" data-mount="false" async></script>
+</main></body></html>"""
     page.goto(host.page("/counts", html))
     expect(page.locator("[data-porch-count]").nth(0)).to_have_text("2 comments")
     expect(page.locator("[data-porch-count]").nth(1)).to_have_text("1 comment")
