@@ -55,8 +55,6 @@ def make_postgres_url(name: str) -> str:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_database_name: str) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'porch.db'}"
-    if request.node.get_closest_marker("sqlite_only"):
-        pytest.skip("SQLite-specific test")
     return make_postgres_url(postgres_database_name)
 
 

@@ -1,0 +1,62 @@
+"""Storage.write: serialised, group-committed writes where one failure rolls back only its own changes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from porch.storage import Storage
+from porch.storage import identities
+
+
+class Refused(Exception):
+    pass
+
+
+async def test_concurrent_writes_commit_independently(database_url):
+    storage = Storage(database_url)
+    await storage.connect()
+    try:
+
+        def work(number: int):
+            async def run(conn):
+                identity = await identities.insert_guest(conn, f"writer {number}", None, None, None)
+                if number % 5 == 0:
+                    raise Refused(number)  # after a change: that change must be rolled back
+                return identity
+
+            return run
+
+        results = await asyncio.gather(*(storage.write(work(n)) for n in range(100)), return_exceptions=True)
+        refused = [r for r in results if isinstance(r, Refused)]
+        assert len(refused) == 20
+        ids = [r for r in results if isinstance(r, int)]
+        assert len(set(ids)) == 80
+        async with storage.reading() as conn:
+            names = {row["name"] for row in await conn.fetch_all("SELECT name FROM identities")}
+        assert names == {f"writer {n}" for n in range(100) if n % 5}
+    finally:
+        await storage.disconnect()
+
+
+async def test_a_write_is_visible_to_readers_once_it_returns(database_url):
+    storage = Storage(database_url)
+    await storage.connect()
+    try:
+        for n in range(20):
+            await storage.write(lambda conn, n=n: identities.insert_guest(conn, f"n{n}", None, None, None))
+            async with storage.reading() as conn:
+                assert await conn.fetch_val("SELECT COUNT(*) FROM identities") == n + 1
+    finally:
+        await storage.disconnect()
+
+
+async def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path):
+    storage = Storage(f"sqlite:///{tmp_path / 'porch.db'}")
+    await storage.connect()
+    try:
+        async with storage.reading() as conn:
+            assert (await conn.fetch_val("PRAGMA journal_mode")).lower() == "wal"
+            assert await conn.fetch_val("PRAGMA synchronous") == 2  # FULL
+            assert await conn.fetch_val("PRAGMA foreign_keys") == 1
+    finally:
+        await storage.disconnect()
