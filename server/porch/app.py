@@ -8,15 +8,18 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
+from porch.auth import build_sign_in
 from porch.core import Porch
 from porch.cors import CORSMiddleware
 from porch.errors import EXCEPTION_HANDLERS
+from porch.routes import auth as auth_routes
 from porch.routes import comments, openapi, pages, sites
 from porch.settings import Settings
 
 
 def create_app(settings: Settings) -> Starlette:
     porch = Porch(settings)
+    porch.authenticator = build_sign_in(settings, porch.storage)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -27,7 +30,7 @@ def create_app(settings: Settings) -> Starlette:
             await porch.stop()
 
     app = Starlette(
-        routes=[*comments.routes, *sites.routes, *openapi.routes, *pages.routes],
+        routes=[*comments.routes, *sites.routes, *auth_routes.routes, *openapi.routes, *pages.routes],
         middleware=[Middleware(CORSMiddleware, sites=settings.sites.values())],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,

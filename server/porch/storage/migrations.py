@@ -79,6 +79,52 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX events_by_thread ON events (thread_id, id)",
         ),
     ),
+    Migration(
+        2,
+        "sign-in: sessions, pending logins and per-instance app registrations",
+        (
+            """CREATE TABLE sessions (
+                id {pk},
+                key_hash TEXT NOT NULL UNIQUE,
+                site TEXT NOT NULL,
+                identity_id {bigint} NOT NULL REFERENCES identities (id),
+                created DOUBLE PRECISION NOT NULL,
+                expires DOUBLE PRECISION NOT NULL,
+                revoked DOUBLE PRECISION
+            )""",
+            """CREATE TABLE logins (
+                id TEXT PRIMARY KEY,
+                secret_hash TEXT NOT NULL,
+                site TEXT NOT NULL,
+                origin TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                instance TEXT,
+                state TEXT NOT NULL UNIQUE,
+                nonce TEXT NOT NULL,
+                code_verifier TEXT NOT NULL,
+                flow TEXT NOT NULL,
+                browser_hash TEXT,
+                callback_done BOOLEAN NOT NULL DEFAULT FALSE,
+                identity_id {bigint} REFERENCES identities (id),
+                code_hash TEXT,
+                confirmed BOOLEAN NOT NULL DEFAULT FALSE,
+                redeemed BOOLEAN NOT NULL DEFAULT FALSE,
+                created DOUBLE PRECISION NOT NULL,
+                expires DOUBLE PRECISION NOT NULL
+            )""",
+            "CREATE INDEX logins_by_expiry ON logins (expires)",
+            """CREATE TABLE instance_apps (
+                id {pk},
+                provider TEXT NOT NULL,
+                instance TEXT NOT NULL,
+                client_id TEXT NOT NULL,
+                client_secret TEXT,
+                redirect_uri TEXT NOT NULL,
+                created DOUBLE PRECISION NOT NULL,
+                UNIQUE (provider, instance)
+            )""",
+        ),
+    ),
 )
 
 HEAD = MIGRATIONS[-1].version

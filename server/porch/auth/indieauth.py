@@ -1,0 +1,225 @@
+"""`indieauth`: the reader types their own website; its canonical profile URL becomes their identity.
+
+Following the IndieAuth specification (indieauth.spec.indieweb.org): the typed URL is normalised to a profile
+URL, fetched (redirects followed; permanent ones change the canonical URL), and its authorization server
+found through `rel="indieauth-metadata"` (or the older `rel="authorization_endpoint"`), in the Link header or
+the HTML. The reader authorises there with PKCE (S256), state and `me`; Porch redeems the code at the
+authorization endpoint (profile only, no access token) and checks the `me` it gets back: one that differs
+from the typed site must declare the same authorization endpoint, and the `iss` of the answer must be the
+server's issuer.
+
+Porch's client id is the URL of a small client metadata document it serves (routes/auth.py).
+Every request goes through the guarded client: no loopback or private addresses unless allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx2
+from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+
+from porch.auth.net import check_reachable, client_options, normalise_host, read_limited
+from porch.auth.provider import Context, Prepared, Profile, Provider, SignInFailed, check_keys, flow_data
+from porch.auth.store import Login
+from porch.errors import ApiError
+
+MAX_REDIRECTS = 5
+SCOPE = "profile"
+_LINK = re.compile(r'<([^>]*)>\s*((?:;\s*[^;,]+)*)')
+
+
+class IndieAuthProvider(Provider):
+    type = "indieauth"
+    default_name = "your website"
+    input = "website"
+
+    def __init__(self, provider_id: str, conf: Mapping[str, Any], context: Context) -> None:
+        check_keys(conf, provider_id, set())
+        super().__init__(provider_id, conf, context)
+        self.allow_private = context.settings.allow_private_instances
+
+    @property
+    def client_id(self) -> str:
+        return f"{self.context.settings.public_url}/auth/{self.id}/client"
+
+    def client_metadata(self) -> dict[str, Any]:
+        return {
+            "client_id": self.client_id,
+            "client_name": f"Porch comments at {self.context.settings.public_url.split('://', 1)[1]}",
+            "client_uri": self.context.settings.public_url + "/",
+            "redirect_uris": [self.callback_url],
+        }
+
+    async def prepare(self, instance: str | None) -> Prepared:
+        if not instance:
+            raise ApiError(422, "website_required", "Type the address of your website.")
+        me = self.profile_url(instance)
+        canonical, endpoints = await self.discover(me)
+        return Prepared(instance=canonical, flow=endpoints)
+
+    def profile_url(self, text: str) -> str:
+        """A typed website as an IndieAuth profile URL: http(s), a host name, a path, nothing else (422 otherwise)."""
+        raw = text.strip()
+        if "://" not in raw:
+            raw = "https://" + raw
+        try:
+            parts = urlsplit(raw)
+        except ValueError:
+            raise _invalid() from None
+        if parts.scheme not in ("http", "https") or parts.fragment or parts.username or parts.password:
+            raise _invalid()
+        segments = parts.path.split("/")
+        if "." in segments or ".." in segments:
+            raise _invalid()
+        address = normalise_host(
+            f"{parts.scheme}://{parts.netloc}", allow_private=self.allow_private or parts.scheme == "http", field="website"
+        )
+        if not self.allow_private and (address.port is not None or _is_ip(address.host)):
+            raise ApiError(422, "invalid_website", "Your website's address must be a domain name without a port.")
+        return urlunsplit((address.scheme, address.netloc, parts.path or "/", parts.query, ""))
+
+    async def _get(self, http: httpx2.AsyncClient, url: str, accept: str) -> tuple[httpx2.Response, bytes]:
+        address = normalise_host(
+            f"{urlsplit(url).scheme}://{urlsplit(url).netloc}", allow_private=True, field="website"
+        )
+        await check_reachable(address, allow_private=self.allow_private)
+        async with http.stream("GET", url, headers={"Accept": accept}) as response:
+            return response, await read_limited(response)
+
+    async def discover(self, me: str) -> tuple[str, dict[str, Any]]:
+        """The canonical profile URL of `me` and its authorization server's endpoints (422 if it has none)."""
+        canonical = current = me
+        try:
+            async with httpx2.AsyncClient(**client_options(guarded=not self.allow_private)) as http:
+                for _ in range(MAX_REDIRECTS + 1):
+                    response, body = await self._get(http, current, "text/html, application/xhtml+xml")
+                    location = response.headers.get("location")
+                    if response.is_redirect and location:
+                        current = self.profile_url(urljoin(current, location))
+                        if response.status_code in (301, 308):
+                            canonical = current
+                        continue
+                    break
+                else:
+                    raise ApiError(422, "website_unreachable", "Your website redirects too many times.")
+                response.raise_for_status()
+                links = _links(response, body, current)
+                if "indieauth-metadata" in links:
+                    meta_response, meta_body = await self._get(http, links["indieauth-metadata"], "application/json")
+                    meta_response.raise_for_status()
+                    metadata = json.loads(meta_body)
+                    if not isinstance(metadata, dict):
+                        raise ValueError("metadata is not an object")
+                    endpoints = {
+                        "issuer": metadata.get("issuer"),
+                        "authorization_endpoint": metadata.get("authorization_endpoint"),
+                    }
+                elif "authorization_endpoint" in links:
+                    endpoints = {"issuer": None, "authorization_endpoint": links["authorization_endpoint"]}
+                else:
+                    raise ApiError(422, "indieauth_not_found", "Your website does not name an IndieAuth server.")
+        except (httpx2.HTTPError, ValueError):
+            raise ApiError(502, "website_unreachable", "Your website could not be read.") from None
+        endpoint = endpoints["authorization_endpoint"]
+        if not isinstance(endpoint, str) or not endpoint.startswith("https://" if not self.allow_private else "http"):
+            raise ApiError(422, "indieauth_not_found", "Your website's IndieAuth server has no usable address.")
+        if endpoints["issuer"] is not None and not isinstance(endpoints["issuer"], str):
+            raise ApiError(422, "indieauth_not_found", "Your website's IndieAuth server has an invalid issuer.")
+        return canonical, {**endpoints, "me": canonical}
+
+    def _client(self) -> AsyncOAuth2Client:
+        return AsyncOAuth2Client(
+            client_id=self.client_id,
+            token_endpoint_auth_method="none",
+            scope=SCOPE,
+            redirect_uri=self.callback_url,
+            code_challenge_method="S256",
+            **client_options(guarded=not self.allow_private),
+        )
+
+    async def authorize_url(self, login: Login) -> str:
+        flow = flow_data(login)
+        async with self._client() as client:
+            url, _ = client.create_authorization_url(
+                flow["authorization_endpoint"], state=login.state, code_verifier=login.code_verifier, me=flow["me"]
+            )
+        return str(url)
+
+    async def finish(self, login: Login, params: Mapping[str, str]) -> Profile:
+        flow = flow_data(login)
+        if flow["issuer"] is not None and params.get("iss") != flow["issuer"]:
+            raise SignInFailed("issuer_mismatch", "The answer did not come from your website's IndieAuth server.")
+        async with self._client() as client:
+            try:
+                answer = await client.fetch_token(
+                    flow["authorization_endpoint"],
+                    code=params["code"],
+                    code_verifier=login.code_verifier,
+                    client_id=self.client_id,
+                    headers={"Accept": "application/json"},
+                )
+            except (OAuthError, httpx2.HTTPError, ValueError):
+                raise SignInFailed("code_rejected", "Your website's server did not accept the sign-in code.") from None
+        me = answer.get("me")
+        if not isinstance(me, str):
+            raise SignInFailed("profile_unavailable", "Your website's server did not say who you are.")
+        try:
+            me = self.profile_url(me)
+            if me != flow["me"]:
+                # Another profile URL than the one typed: it must delegate to the very same server.
+                _, declared = await self.discover(me)
+                if declared["authorization_endpoint"] != flow["authorization_endpoint"]:
+                    raise SignInFailed("profile_mismatch", "That server may not speak for the website you typed.")
+        except ApiError:
+            raise SignInFailed("profile_mismatch", "Your website's server named an invalid profile.") from None
+        profile = answer.get("profile") if isinstance(answer.get("profile"), dict) else {}
+        name = profile.get("name") if isinstance(profile.get("name"), str) and profile["name"].strip() else None
+        return Profile(subject=me, name=(name or _short(me)).strip()[:100], url=me)
+
+
+def _links(response: httpx2.Response, body: bytes, base: str) -> dict[str, str]:
+    """rel → absolute URL from the Link headers, then the HTML <link> elements (headers win)."""
+    found: dict[str, str] = {}
+    for header in response.headers.get_list("link"):
+        for match in _LINK.finditer(header):
+            rel = re.search(r'rel\s*=\s*"?([^";]+)"?', match.group(2))
+            for name in rel.group(1).split() if rel else ():
+                found.setdefault(name.lower(), urljoin(base, match.group(1)))
+    if "html" in response.headers.get("content-type", ""):
+        parser = _LinkParser()
+        parser.feed(body.decode("utf-8", "replace"))
+        for rel, href in parser.links:
+            for name in rel.split():
+                found.setdefault(name.lower(), urljoin(base, href))
+    return found
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("link", "a"):
+            values = dict(attrs)
+            if values.get("rel") and values.get("href"):
+                self.links.append((values["rel"] or "", values["href"] or ""))
+
+
+def _is_ip(host: str) -> bool:
+    return host.replace(".", "").isdigit() or ":" in host
+
+
+def _short(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.netloc + (parts.path if parts.path != "/" else "")
+
+
+def _invalid() -> ApiError:
+    return ApiError(422, "invalid_website", "That is not a website address such as https://example.com/.")
