@@ -21,7 +21,7 @@ def avatar_hash(secret_key: str, email: str | None, name: str) -> str:
 
 
 def avatar_svg(digest: str) -> bytes:
-    """A symmetric 5×5 pattern in a colour taken from `digest` (32 hex digits)."""
+    """A symmetric 5 by 5 pattern in a colour taken from `digest` (32 hex digits)."""
     value = int(digest, 16)
     hue = value % 360
     value //= 360

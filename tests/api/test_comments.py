@@ -6,9 +6,9 @@ import time
 from html.parser import HTMLParser
 
 import pytest
+from starlette.testclient import TestClient
 
 from porch.app import create_app
-from starlette.testclient import TestClient
 from tests.conftest import TEST_ORIGIN, make_settings, post_comment, site_table
 
 

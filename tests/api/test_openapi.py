@@ -3,12 +3,12 @@ response it gets matches the documented shape."""
 
 from __future__ import annotations
 
+import httpx2 as httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.specs.openapi.checks import response_schema_conformance
 from schemathesis.checks import not_a_server_error
-import httpx2 as httpx
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from porch.schemas import COUNTS, EDIT_COMMENT, NEW_COMMENT
 from tests.processes import running_server, write_config

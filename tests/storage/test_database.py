@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from porch.storage import Storage
-from porch.storage import identities
+from porch.storage import Storage, identities
 
 
 class Refused(Exception):

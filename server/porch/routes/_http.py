@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 MAX_BODY = 64 * 1024
 
 
-def porch(request: Request) -> "Porch":
+def porch(request: Request) -> Porch:
     return request.app.state.porch  # type: ignore[no-any-return]
 
 
