@@ -357,18 +357,18 @@ def test_english_needs_no_language_pack(
 
 
 def test_load_more_and_sort(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
-    for n in range(1, 56):
+    for n in range(1, 206):
         porch_server.post(thread_key, f"Comment number {n}.")
     open_widget(page, host.page("/more", embed_page(porch_server.base, thread_key)))
-    expect(widget(page).locator("h2")).to_have_text("55 Comments")
-    expect(articles(page)).to_have_count(50)
+    expect(widget(page).locator("h2")).to_have_text("205 Comments")
+    expect(articles(page)).to_have_count(200)  # one request of 200 top-level comments
     page.get_by_role("button", name="Load more comments").click()
-    expect(articles(page)).to_have_count(55)
+    expect(articles(page)).to_have_count(205)
     expect(page.get_by_role("button", name="Load more comments")).to_be_hidden()
-    expect(articles(page).last).to_contain_text("Comment number 55.")
+    expect(articles(page).last).to_contain_text("Comment number 205.")
     page.get_by_label("Sort by").select_option("newest")
-    expect(articles(page).first).to_contain_text("Comment number 55.")
-    expect(articles(page)).to_have_count(50)
+    expect(articles(page).first).to_contain_text("Comment number 205.")
+    expect(articles(page)).to_have_count(200)
 
 
 def test_keyboard_only_reply_and_post(

@@ -13,7 +13,7 @@ import { Thread } from './tree.js';
 /* global __PORCH_CSS__ */
 const CSS = typeof __PORCH_CSS__ === 'string' ? __PORCH_CSS__ : '';
 const MAX_INDENT = 4; // reply levels that indent; deeper replies line up with their parent
-const PAGE_SIZE = 50;
+const PAGE_SIZE = 200; // top-level comments per request (the API maximum): a 200-comment thread paints from one request
 const TICK_MS = 30000; // refresh relative times and close edit windows
 
 function localStore() {
@@ -293,7 +293,14 @@ export function mountWidget(config, place) {
     }
     next = page.next;
     const added = new Set(thread.addPage(page.comments));
-    for (const id of added) if (!added.has(thread.get(id).parent)) placeNode(id);
+    // New roots of a page all go at the end: build them off-document and attach once.
+    const roots = document.createDocumentFragment();
+    for (const id of added) {
+      const parent = thread.get(id).parent;
+      if (parent === null) roots.append(renderTree(id));
+      else if (!added.has(parent)) placeNode(id);
+    }
+    list.append(roots);
     moreButton.hidden = !next;
     setHeading();
   }

@@ -1,0 +1,34 @@
+"""Prints the size of the built widget: raw, gzip (level 6, what most servers send, and 9) and each language pack.
+
+    python bench/widget_size.py           # exits 1 when porch.js is over its 12 kB gzip budget
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+from pathlib import Path
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+BUDGET = 12 * 1024  # bytes of porch.js after gzip: everything an English reader needs
+
+
+def gzipped(data: bytes, level: int) -> int:
+    return len(gzip.compress(data, compresslevel=level, mtime=0))
+
+
+def main() -> int:
+    bundle = (STATIC / "porch.js").read_bytes()
+    size6, size9 = gzipped(bundle, 6), gzipped(bundle, 9)
+    print(f"porch.js            {len(bundle):>7,} B raw  {size6:>6,} B gzip -6  {size9:>6,} B gzip -9  (budget {BUDGET:,} B)")
+    for pack in sorted((STATIC / "i18n").glob("*.json")):
+        data = pack.read_bytes()
+        print(f"i18n/{pack.name:<14} {len(data):>7,} B raw  {gzipped(data, 6):>6,} B gzip -6  (loaded only for that language)")
+    if max(size6, size9) > BUDGET:
+        print(f"over budget by {max(size6, size9) - BUDGET} B", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
