@@ -18,9 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, HostSite, embed_page, start_porch  # noqa: E402
+from playwright.sync_api import sync_playwright
+from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, HostSite, embed_page, start_porch
 
 COMMENTS = 200
 THREAD = "/bench/first-paint"
