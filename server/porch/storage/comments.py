@@ -10,48 +10,48 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from porch.models import Author, CommentStatus, StoredComment
-from porch.storage.schema import comments, identities, threads
+from porch.storage import sql
+from porch.storage.schema import comments, identities
 
 _VISIBLE = (CommentStatus.APPROVED.value, CommentStatus.DELETED.value)
 
-_columns = (
-    comments,
-    identities.c.provider,
-    identities.c.subject,
-    identities.c.name,
-    identities.c.email,
-    identities.c.url,
-    identities.c.avatar,
+# A comment with its author: the same columns in the same order in Core queries and in plain SQL.
+_COLUMN_NAMES = (
+    "c.id", "c.thread_id", "c.parent_id", "c.root_id", "c.status", "c.text", "c.html", "c.score", "c.created",
+    "c.edited", "c.identity_id", "i.provider", "i.subject", "i.name", "i.email", "i.url", "i.avatar",
 )
+_columns = tuple((comments if name[0] == "c" else identities).c[name[2:]] for name in _COLUMN_NAMES)
 _joined = comments.join(identities, comments.c.identity_id == identities.c.id)
+_SELECT = f"SELECT {', '.join(_COLUMN_NAMES)} FROM comments c JOIN identities i ON i.id = c.identity_id"
 
 
 def _comment(row: Any) -> StoredComment:
+    """A comment from a row of `_columns` (a Core record or a plain tuple: read by position)."""
     return StoredComment(
-        id=row["id"],
-        thread_id=row["thread_id"],
-        parent_id=row["parent_id"],
-        root_id=row["root_id"],
-        status=CommentStatus(row["status"]),
-        text=row["text"],
-        html=row["html"],
-        score=row["score"],
-        created=row["created"],
-        edited=row["edited"],
+        id=row[0],
+        thread_id=row[1],
+        parent_id=row[2],
+        root_id=row[3],
+        status=CommentStatus(row[4]),
+        text=row[5],
+        html=row[6],
+        score=row[7],
+        created=row[8],
+        edited=row[9],
         author=Author(
-            identity_id=row["identity_id"],
-            provider=row["provider"],
-            subject=row["subject"],
-            name=row["name"],
-            email=row["email"],
-            url=row["url"],
-            avatar=row["avatar"],
+            identity_id=row[10],
+            provider=row[11],
+            subject=row[12],
+            name=row[13],
+            email=row[14],
+            url=row[15],
+            avatar=row[16],
         ),
     )
 
 
 async def get(conn: Connection, comment_id: int) -> StoredComment | None:
-    row = await conn.fetch_one(sa.select(*_columns).select_from(_joined).where(comments.c.id == comment_id))
+    row = await sql.fetch_one(conn, f"{_SELECT} WHERE c.id = :id", {"id": comment_id})
     return _comment(row) if row else None
 
 
@@ -67,25 +67,25 @@ async def insert(
     client_hash: str | None,
     created: float,
 ) -> int:
-    row = await conn.fetch_one(
-        sa.insert(comments)
-        .values(
-            thread_id=thread_id,
-            parent_id=parent.id if parent else None,
-            root_id=(parent.root_id or parent.id) if parent else None,
-            identity_id=identity_id,
-            text=text,
-            html=html,
-            status=status.value,
-            score=0,
-            client_hash=client_hash,
-            created=created,
-            edited=None,
-        )
-        .returning(comments.c.id)
+    row = await sql.fetch_one(
+        conn,
+        "INSERT INTO comments (thread_id, parent_id, root_id, identity_id, text, html, status, score,"
+        " client_hash, created, edited) VALUES (:thread_id, :parent_id, :root_id, :identity_id, :text, :html,"
+        " :status, 0, :client_hash, :created, NULL) RETURNING id",
+        {
+            "thread_id": thread_id,
+            "parent_id": parent.id if parent else None,
+            "root_id": (parent.root_id or parent.id) if parent else None,
+            "identity_id": identity_id,
+            "text": text,
+            "html": html,
+            "status": status.value,
+            "client_hash": client_hash,
+            "created": created,
+        },
     )
     assert row is not None
-    return int(row["id"])
+    return int(row[0])
 
 
 async def update_text(conn: Connection, comment_id: int, text: str, html: str, edited: float) -> None:
@@ -135,17 +135,14 @@ async def count(conn: Connection, thread_id: int) -> int:
 
 
 async def counts(conn: Connection, site: str, keys: Sequence[str]) -> dict[str, int]:
-    rows = await conn.fetch_all(
-        sa.select(threads.c.key, sa.func.count(comments.c.id).label("n"))
-        .select_from(threads.join(comments, comments.c.thread_id == threads.c.id))
-        .where(
-            threads.c.site == site,
-            threads.c.key.in_(list(keys)),
-            comments.c.status == CommentStatus.APPROVED.value,
-        )
-        .group_by(threads.c.key)
+    names = [f"k{index}" for index in range(len(keys))]
+    rows = await sql.fetch_all(
+        conn,
+        "SELECT t.key, COUNT(c.id) FROM threads t JOIN comments c ON c.thread_id = t.id WHERE t.site = :site"
+        f" AND t.key IN ({', '.join(':' + name for name in names)}) AND c.status = :approved GROUP BY t.key",
+        {"site": site, "approved": CommentStatus.APPROVED.value, **dict(zip(names, keys, strict=True))},
     )
-    found = {row["key"]: int(row["n"]) for row in rows}
+    found = {row[0]: int(row[1]) for row in rows}
     return {key: found.get(key, 0) for key in keys}
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from porch.models import Event, EventKind
+from porch.storage import sql
 from porch.storage.schema import events, threads
 
 _columns = (events, threads.c.site, threads.c.key)
@@ -30,20 +31,15 @@ def _event(row: Any) -> Event:
 
 
 async def append(conn: Connection, thread_id: int, comment_id: int, kind: EventKind, public: bool, payload: str) -> int:
-    row = await conn.fetch_one(
-        sa.insert(events)
-        .values(
-            thread_id=thread_id,
-            comment_id=comment_id,
-            kind=kind.value,
-            public=public,
-            payload=payload,
-            created=time.time(),
-        )
-        .returning(events.c.id)
+    row = await sql.fetch_one(
+        conn,
+        "INSERT INTO events (thread_id, comment_id, kind, public, payload, created)"
+        " VALUES (:thread_id, :comment_id, :kind, :public, :payload, :created) RETURNING id",
+        {"thread_id": thread_id, "comment_id": comment_id, "kind": kind.value, "public": public,
+         "payload": payload, "created": time.time()},
     )
     assert row is not None
-    return int(row["id"])
+    return int(row[0])
 
 
 async def get(conn: Connection, seq: int) -> Event | None:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from porch.models import GUEST_PROVIDER
+from porch.storage import sql
 from porch.storage.schema import identities
 
 
@@ -37,12 +38,12 @@ async def upsert(
 async def _insert(
     conn: Connection, provider: str, subject: str, name: str, email: str | None, url: str | None, avatar: str | None
 ) -> int:
-    row = await conn.fetch_one(
-        sa.insert(identities)
-        .values(
-            provider=provider, subject=subject, name=name, email=email, url=url, avatar=avatar, created=time.time()
-        )
-        .returning(identities.c.id)
+    row = await sql.fetch_one(
+        conn,
+        "INSERT INTO identities (provider, subject, name, email, url, avatar, created)"
+        " VALUES (:provider, :subject, :name, :email, :url, :avatar, :created) RETURNING id",
+        {"provider": provider, "subject": subject, "name": name, "email": email, "url": url, "avatar": avatar,
+         "created": time.time()},
     )
     assert row is not None
-    return int(row["id"])
+    return int(row[0])

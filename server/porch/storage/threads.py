@@ -5,26 +5,26 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import sqlalchemy as sa
 from databases.core import Connection
 
 from porch.models import Thread
-from porch.storage.schema import threads
+from porch.storage import sql
+
+_SELECT = "SELECT id, site, key, title, url, locked FROM threads"
 
 
 def _thread(row: Any) -> Thread:
-    return Thread(
-        id=row["id"], site=row["site"], key=row["key"], title=row["title"], url=row["url"], locked=bool(row["locked"])
-    )
+    return Thread(id=row[0], site=row[1], key=row[2], title=row[3], url=row[4], locked=bool(row[5]))
 
 
 async def find(conn: Connection, site: str, key: str) -> Thread | None:
-    row = await conn.fetch_one(sa.select(threads).where(threads.c.site == site, threads.c.key == key))
+    values = {"site": site, "key": key}
+    row = await sql.fetch_one(conn, f"{_SELECT} WHERE site = :site AND key = :key", values)
     return _thread(row) if row else None
 
 
 async def get(conn: Connection, thread_id: int) -> Thread | None:
-    row = await conn.fetch_one(sa.select(threads).where(threads.c.id == thread_id))
+    row = await sql.fetch_one(conn, f"{_SELECT} WHERE id = :id", {"id": thread_id})
     return _thread(row) if row else None
 
 
@@ -33,9 +33,11 @@ async def find_or_create(conn: Connection, site: str, key: str, title: str, url:
     existing = await find(conn, site, key)
     if existing is not None:
         return existing
-    await conn.execute(
-        sa.insert(threads).values(site=site, key=key, title=title, url=url, locked=False, created=time.time())
+    row = await sql.fetch_one(
+        conn,
+        "INSERT INTO threads (site, key, title, url, locked, created)"
+        " VALUES (:site, :key, :title, :url, :locked, :created) RETURNING id",
+        {"site": site, "key": key, "title": title, "url": url, "locked": False, "created": time.time()},
     )
-    created = await find(conn, site, key)
-    assert created is not None
-    return created
+    assert row is not None
+    return Thread(id=row[0], site=site, key=key, title=title, url=url, locked=False)
