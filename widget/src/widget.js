@@ -54,7 +54,7 @@ export function mountWidget(config, place) {
   place(host);
 
   // ---- the frame -------------------------------------------------------------------------------------------
-  const heading = h('h2', { id: 'porch-heading' });
+  const heading = h('h2', { id: 'porch-heading', tabindex: '-1' });
   const newButton = h('button', { type: 'button', class: 'btn new', hidden: true, onclick: reveal });
   const status = h('span', { class: 'status', hidden: true });
   const sortSelect = h('select', { id: 'porch-sort', onchange: () => changeSort(sortSelect.value) });
@@ -163,6 +163,7 @@ export function mountWidget(config, place) {
   function fillArticle(article, c) {
     const li = article.parentNode;
     article.replaceChildren();
+    delete article.dataset.busy;
     if (li) delete li.dataset.own;
     if (c.status === 'deleted') {
       article.append(h('p', { class: 'gone' }, t('deleted')));
@@ -228,17 +229,23 @@ export function mountWidget(config, place) {
     target.hidden = false;
   }
 
-  function refresh(id) {
+  // Re-renders a comment from `thread`. An open editor or delete confirmation is left alone unless `force`:
+  // a live update must never wipe what the reader is typing.
+  function refresh(id, force) {
     const li = els.get(id);
-    if (li) fillArticle(li.firstChild, thread.get(id));
+    if (li && (force || !li.firstChild.dataset.busy)) fillArticle(li.firstChild, thread.get(id));
   }
 
   function removeNode(id, placeholder) {
     const li = els.get(id);
-    if (li && li.contains(form)) cancelReply(false);
+    if (li && li.contains(form) && thread.children(id).length === 0) {
+      const typing = root.activeElement;
+      cancelReply(false);
+      if (typing && form.contains(typing)) typing.focus({ preventScroll: true });
+    }
     const parent = thread.get(id) && thread.get(id).parent;
     const outcome = thread.remove(id, placeholder);
-    if (outcome === 'placeholder') refresh(id);
+    if (outcome === 'placeholder') refresh(id, true);
     else if (outcome === 'removed' && li) {
       li.remove();
       els.delete(id);
@@ -476,13 +483,13 @@ export function mountWidget(config, place) {
 
   function startEdit(c, article) {
     const saved = ownToken(c.id);
-    if (!saved) return refresh(c.id);
+    if (!saved) return refresh(c.id, true);
     const id = 'porch-edit-' + c.id;
     const box = h('textarea', { id, rows: 4 });
     box.value = saved.text || '';
     const error = h('p', { class: 'error', role: 'alert' });
     const cancel = () => {
-      refresh(c.id);
+      refresh(c.id, true);
       article.focus();
     };
     const editor = h(
@@ -495,7 +502,7 @@ export function mountWidget(config, place) {
             const { comment } = await api.edit(c.id, box.value, saved.token);
             store.set(tokenKey(server, c.id), { ...saved, text: box.value });
             thread.update(comment);
-            refresh(c.id);
+            refresh(c.id, true);
             article.focus();
           } catch (failure) {
             setText(error, errorText(failure));
@@ -512,6 +519,7 @@ export function mountWidget(config, place) {
       ),
     );
     const actions = article.lastChild;
+    article.dataset.busy = '1';
     article.querySelector('.body').replaceWith(editor);
     actions.hidden = true;
     box.focus();
@@ -519,9 +527,9 @@ export function mountWidget(config, place) {
 
   function confirmDelete(c, actions) {
     const saved = ownToken(c.id);
-    if (!saved) return refresh(c.id);
+    if (!saved) return refresh(c.id, true);
     const error = h('span', { class: 'error', role: 'alert' });
-    const keep = h('button', { type: 'button', class: 'btn', onclick: () => refresh(c.id) }, t('keep'));
+    const keep = h('button', { type: 'button', class: 'btn', onclick: () => refresh(c.id, true) }, t('keep'));
     const yes = h(
       'button',
       {
@@ -537,6 +545,7 @@ export function mountWidget(config, place) {
             }
             removeNode(c.id);
             setHeading();
+            heading.focus(); // the comment (and the focused button) may be gone
           } catch (failure) {
             setText(error, errorText(failure));
           }
@@ -544,6 +553,7 @@ export function mountWidget(config, place) {
       },
       t('delete'),
     );
+    actions.parentNode.dataset.busy = '1';
     actions.replaceChildren(h('span', null, t('confirmDelete')), yes, keep, error);
     keep.focus();
   }
