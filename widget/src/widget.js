@@ -276,7 +276,8 @@ export function mountWidget(config, place) {
   // True when inserting at the comment's place moves nothing the reader can see (the place is below the viewport).
   function belowTheFold(c) {
     const where = thread.place(c, sort, next === null);
-    const target = where.before ? els.get(where.before) : listFor(where.parent);
+    // It goes before a sibling (whose top is the insertion point) or at the end of its parent's item or the list.
+    const target = where.before ? els.get(where.before) : where.parent === null ? list : els.get(where.parent);
     if (!target || !target.isConnected) return false;
     const rect = target.getBoundingClientRect();
     return (where.before ? rect.top : rect.bottom) >= window.innerHeight;
