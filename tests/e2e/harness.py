@@ -140,9 +140,7 @@ class PorchServer:
     def __post_init__(self) -> None:
         self.origin = self.base.rstrip("/")
 
-    def api(
-        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
-    ) -> tuple[int, Any]:
+    def api(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
         """Calls the API without an Origin header, as a script or another reader's API client would."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base + path.lstrip("/"), data=data, method=method)

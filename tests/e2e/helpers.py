@@ -50,9 +50,5 @@ def active_in_widget(page: Any) -> dict[str, Any] | None:
 
 def run_axe(page: Any, axe_source: str) -> list[dict[str, Any]]:
     page.add_script_tag(content=axe_source)
-    result = page.evaluate(
-        "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations"
-    )
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result
-    ]
+    result = page.evaluate("async () => (await axe.run(document, { resultTypes: ['violations'] })).violations")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result]

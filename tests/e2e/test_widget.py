@@ -84,9 +84,7 @@ def test_post_as_guest(page: Any, host: HostSite, porch_server: PorchServer, thr
     expect(page.get_by_label("Name")).to_have_value("Grace")
 
 
-def test_reply_and_cancel_reply(
-    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
-) -> None:
+def test_reply_and_cancel_reply(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
     root = porch_server.post(thread_key, "Root comment", name="Alice")["comment"]
     open_widget(page, host.page("/reply", embed_page(porch_server.base, thread_key)))
     w = widget(page)
@@ -101,30 +99,22 @@ def test_reply_and_cancel_reply(
     page.get_by_role("button", name="Reply to Alice").click()
     fill_form(page, "A nested reply", name="Bob")
     page.get_by_role("button", name="Post Comment").click()
-    expect(
-        item_of(page, "Root comment").locator(".replies article .body", has_text="A nested reply")
-    ).to_be_visible()
+    expect(item_of(page, "Root comment").locator(".replies article .body", has_text="A nested reply")).to_be_visible()
     expect(w.locator("h3")).to_have_text("Leave a Reply")
     reply = next(c for c in porch_server.comments(thread_key)["comments"] if c["parent"])
     assert reply["parent"] == root["id"]
     # deeper and deeper replies: indentation stops growing after a few levels
     parent = reply["id"]
     for level in range(6):
-        parent = porch_server.post(thread_key, f"level {level + 2}", name="Deep", parent=parent)["comment"][
-            "id"
-        ]
+        parent = porch_server.post(thread_key, f"level {level + 2}", name="Deep", parent=parent)["comment"]["id"]
     page.reload()
     expect(article_of(page, "level 7")).to_be_visible()
-    lefts = [
-        article_of(page, f"level {n}").evaluate("el => el.getBoundingClientRect().left") for n in range(2, 8)
-    ]
+    lefts = [article_of(page, f"level {n}").evaluate("el => el.getBoundingClientRect().left") for n in range(2, 8)]
     assert lefts[1] > lefts[0]
     assert lefts[-1] == lefts[-2], f"indentation not capped: {lefts}"
 
 
-def test_edit_and_delete_own_comment(
-    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
-) -> None:
+def test_edit_and_delete_own_comment(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
     porch_server.post(thread_key, "Someone else's comment", name="Other")
     open_widget(page, host.page("/edit", embed_page(porch_server.base, thread_key)))
     expect(article_of(page, "Someone else").get_by_role("button", name="Edit")).to_have_count(0)
@@ -175,9 +165,7 @@ def test_edit_buttons_disappear_when_the_window_closes(
     expect(article_of(page, "Edit me while you can").get_by_role("button", name="Edit")).to_have_count(0)
 
 
-def test_draft_survives_a_reload(
-    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
-) -> None:
+def test_draft_survives_a_reload(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
     root = porch_server.post(thread_key, "Reply to me", name="Alice")
     assert root
     url = host.page("/draft", embed_page(porch_server.base, thread_key))
@@ -284,9 +272,7 @@ def test_hostile_markup_is_shown_as_text_and_runs_nothing(
     assert dialogs == []
 
 
-def test_dark_and_light_themes(
-    browser: Any, host: HostSite, porch_server: PorchServer, thread_key: str
-) -> None:
+def test_dark_and_light_themes(browser: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
     porch_server.post(thread_key, "Themes", name="Alice")
 
     def background(theme: str, scheme: str) -> str:
@@ -347,9 +333,7 @@ def test_languages_load_on_demand(
     assert any(r.endswith(f"/static/i18n/{lang[:2]}.json") for r in requests)
 
 
-def test_english_needs_no_language_pack(
-    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
-) -> None:
+def test_english_needs_no_language_pack(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     open_widget(page, host.page("/lang-en", embed_page(porch_server.base, thread_key, lang="en-GB")))
@@ -371,9 +355,7 @@ def test_load_more_and_sort(page: Any, host: HostSite, porch_server: PorchServer
     expect(articles(page)).to_have_count(200)
 
 
-def test_keyboard_only_reply_and_post(
-    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
-) -> None:
+def test_keyboard_only_reply_and_post(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
     porch_server.post(thread_key, "Reply to me by keyboard", name="Alice")
     open_widget(page, host.page("/keyboard", embed_page(porch_server.base, thread_key)))
 
@@ -401,9 +383,7 @@ def test_keyboard_only_reply_and_post(
 def test_no_accessibility_violations(
     page: Any, browser: Any, host: HostSite, porch_server: PorchServer, thread_key: str, axe_source: str
 ) -> None:
-    root = porch_server.post(
-        thread_key, "An *accessible* thread with a [link](https://example.com)", name="Alice"
-    )
+    root = porch_server.post(thread_key, "An *accessible* thread with a [link](https://example.com)", name="Alice")
     porch_server.post(thread_key, "A reply", name="Bob", parent=root["comment"]["id"])
     url = host.page("/axe", embed_page(porch_server.base, thread_key))
     open_widget(page, url)
@@ -440,3 +420,16 @@ def test_counts(page: Any, host: HostSite, porch_server: PorchServer, thread_key
     expect(page.locator("[data-porch-count]").nth(1)).to_have_text("1 comment")
     expect(page.locator("[data-porch-count]").nth(2)).to_have_text("0 comments")
     expect(widget(page)).to_have_count(0)
+
+
+def test_data_target_renders_into_an_element_later_in_the_page(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
+    porch_server.post(thread_key, "Rendered into the target")
+    html = f"""<!doctype html><html lang="en"><head><title>Target</title>
+<script src="{porch_server.base}porch.js" data-site="test" data-thread="{thread_key}" data-target="#comments"></script>
+</head><body><main><h1>Target</h1><p>Article.</p><section id="comments" aria-label="Comments"></section>
+<footer>after</footer></main></body></html>"""
+    open_widget(page, host.page("/target", html))
+    assert page.evaluate("() => document.querySelector('#comments > .porch-comments') !== null")
+    expect(article_of(page, "Rendered into the target")).to_be_visible()
