@@ -168,8 +168,9 @@ class Result:
 def start_login(
     porch: TestClient, provider: str = "company", site: str = "blog", origin: str = TEST_ORIGIN, **body: Any
 ) -> Login:
-    response = porch.post("/api/v1/auth/login", json={"site": site, "provider": provider, **body},
-                          headers={"Origin": origin})
+    response = porch.post(
+        "/api/v1/auth/login", json={"site": site, "provider": provider, **body}, headers={"Origin": origin}
+    )
     assert response.status_code == 201, response.text
     data = response.json()
     return Login(data["login"], data["secret"], data["url"])
@@ -209,7 +210,9 @@ def redeem(porch: TestClient, login: Login, code: str | None = None, origin: str
     return porch.post("/api/v1/auth/redeem", json=body, headers={"Origin": origin})
 
 
-def sign_in(porch: TestClient, browser: httpx2.Client, provider: str = "company", **body: Any) -> tuple[str, dict[str, Any]]:
+def sign_in(
+    porch: TestClient, browser: httpx2.Client, provider: str = "company", **body: Any
+) -> tuple[str, dict[str, Any]]:
     """The whole handshake; returns (token, user)."""
     login = start_login(porch, provider, **body)
     result = finish(porch, through_provider(browser, open_popup(porch, login)))

@@ -51,7 +51,9 @@ def test_sign_in_comment_and_log_out(auth_client: TestClient, browser: httpx2.Cl
     )
     assert edited.status_code == 200, edited.text
 
-    out = auth_client.post("/api/v1/auth/logout", json={"site": "blog"}, headers={**bearer(token), "Origin": TEST_ORIGIN})
+    out = auth_client.post(
+        "/api/v1/auth/logout", json={"site": "blog"}, headers={**bearer(token), "Origin": TEST_ORIGIN}
+    )
     assert out.status_code == 204
     assert auth_client.get("/api/v1/me", params={"site": "blog"}, headers=bearer(token)).status_code == 401
 

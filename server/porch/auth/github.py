@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx2
-from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError  # type: ignore[import-untyped]
 
 from porch.auth.net import client_options
 from porch.auth.provider import Context, Profile, Provider, SignInFailed, check_keys, endpoint_url, required_string
@@ -68,7 +68,8 @@ class GitHubProvider(Provider):
                 raise SignInFailed("profile_unavailable", f"{self.name} did not share your profile.") from None
         if not isinstance(user, dict) or not isinstance(user.get("id"), int) or not isinstance(user.get("login"), str):
             raise SignInFailed("profile_unavailable", f"{self.name} sent a profile Porch does not understand.")
-        name = user.get("name") if isinstance(user.get("name"), str) and user["name"].strip() else user["login"]
+        display = user.get("name")
+        name: str = display if isinstance(display, str) and display.strip() else user["login"]
         html_url = user.get("html_url")
         url = html_url if isinstance(html_url, str) and html_url.startswith("https://") else None
         return Profile(subject=str(user["id"]), name=name.strip()[:100], url=url)

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx2
-from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError  # type: ignore[import-untyped]
 
 from porch.auth.net import check_reachable, client_options, normalise_host, read_limited
 from porch.auth.provider import Context, Prepared, Profile, Provider, SignInFailed, check_keys, flow_data
@@ -31,7 +31,7 @@ from porch.errors import ApiError
 
 MAX_REDIRECTS = 5
 SCOPE = "profile"
-_LINK = re.compile(r'<([^>]*)>\s*((?:;\s*[^;,]+)*)')
+_LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
 
 
 class IndieAuthProvider(Provider):
@@ -78,7 +78,9 @@ class IndieAuthProvider(Provider):
         if "." in segments or ".." in segments:
             raise _invalid()
         address = normalise_host(
-            f"{parts.scheme}://{parts.netloc}", allow_private=self.allow_private or parts.scheme == "http", field="website"
+            f"{parts.scheme}://{parts.netloc}",
+            allow_private=self.allow_private or parts.scheme == "http",
+            field="website",
         )
         if not self.allow_private and (address.port is not None or _is_ip(address.host)):
             raise ApiError(422, "invalid_website", "Your website's address must be a domain name without a port.")
@@ -188,8 +190,8 @@ def _links(response: httpx2.Response, body: bytes, base: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for header in response.headers.get_list("link"):
         for match in _LINK.finditer(header):
-            rel = re.search(r'rel\s*=\s*"?([^";]+)"?', match.group(2))
-            for name in rel.group(1).split() if rel else ():
+            rel_param = re.search(r'rel\s*=\s*"?([^";]+)"?', match.group(2))
+            for name in rel_param.group(1).split() if rel_param else ():
                 found.setdefault(name.lower(), urljoin(base, match.group(1)))
     if "html" in response.headers.get("content-type", ""):
         parser = _LinkParser()

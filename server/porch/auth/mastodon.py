@@ -8,12 +8,13 @@ resolves to a loopback, private or other internal address, unless `allow_private
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
 import httpx2
-from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError  # type: ignore[import-untyped]
 
 from porch.auth import store
 from porch.auth.net import HostAddress, check_reachable, client_options, normalise_host, read_limited
@@ -62,7 +63,9 @@ class MastodonProvider(Provider):
                 response.raise_for_status()
         except (httpx2.HTTPError, ValueError):
             raise ApiError(
-                502, "instance_unavailable", f"{address.host} did not accept an app registration; is it a Mastodon server?"
+                502,
+                "instance_unavailable",
+                f"{address.host} did not accept an app registration; is it a Mastodon server?",
             ) from None
         if not isinstance(body, dict) or not isinstance(body.get("client_id"), str):
             raise ApiError(502, "instance_unavailable", f"{address.host} answered the app registration oddly.")
@@ -114,7 +117,7 @@ class MastodonProvider(Provider):
             except (OAuthError, httpx2.HTTPError, ValueError):
                 raise SignInFailed("profile_unavailable", "Your instance did not share your account.") from None
             finally:
-                await _revoke(client, login.instance, app, token.get("access_token"))
+                await _revoke(client, login.instance, token.get("access_token"))
         if not isinstance(account, dict) or not isinstance(account.get("username"), str) or not account["username"]:
             raise SignInFailed("profile_unavailable", "Your instance sent an account Porch does not understand.")
         host = login.instance.split("://", 1)[1]
@@ -128,12 +131,9 @@ class MastodonProvider(Provider):
         )
 
 
-async def _revoke(client: AsyncOAuth2Client, instance: str, app: InstanceApp, access_token: Any) -> None:
+async def _revoke(client: AsyncOAuth2Client, instance: str, access_token: Any) -> None:
     """Give the token back; Porch has read what it needs. A failure here changes nothing for the reader."""
     if not isinstance(access_token, str):
         return
-    data = {"client_id": app.client_id, "client_secret": app.client_secret or "", "token": access_token}
-    try:
-        await client.post(f"{instance}/oauth/revoke", data=data, withhold_token=True)
-    except httpx2.HTTPError:
-        pass
+    with contextlib.suppress(OAuthError, httpx2.HTTPError):
+        await client.revoke_token(f"{instance}/oauth/revoke", token=access_token)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx2
-from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError  # type: ignore[import-untyped]
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -86,7 +86,9 @@ class OIDCProvider(Provider):
                     response.raise_for_status()
                     metadata = response.json()
             except (httpx2.HTTPError, ValueError):
-                raise SignInFailed("provider_unavailable", f"{self.name} did not answer its discovery request.") from None
+                raise SignInFailed(
+                    "provider_unavailable", f"{self.name} did not answer its discovery request."
+                ) from None
             if not isinstance(metadata, dict) or not self._issuer_matches(metadata.get("issuer")):
                 raise SignInFailed("provider_misconfigured", f"{self.name}'s discovery document names another issuer.")
             for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
@@ -186,7 +188,9 @@ class OIDCProvider(Provider):
             return {}
         if not isinstance(info, dict) or info.get("sub") != subject:
             return {}
-        return {key: info[key] for key in ("name", "preferred_username", "nickname", "given_name", "profile") if key in info}
+        return {
+            key: info[key] for key in ("name", "preferred_username", "nickname", "given_name", "profile") if key in info
+        }
 
 
 def _display_name(claims: Mapping[str, Any]) -> str | None:

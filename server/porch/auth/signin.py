@@ -157,8 +157,10 @@ class SignIn:
             raise SignInFailed("state_used", "This sign-in answer was already used.")
         if login.expired:
             raise SignInFailed("login_expired", "This sign-in took too long. Please start again from the page.")
-        if login.browser_hash is None or browser_secret is None or not hmac.compare_digest(
-            login.browser_hash, digest(browser_secret)
+        if (
+            login.browser_hash is None
+            or browser_secret is None
+            or not hmac.compare_digest(login.browser_hash, digest(browser_secret))
         ):
             raise SignInFailed("other_browser", "This sign-in was started in another browser window.")
         if not await self._storage.write(lambda conn: store.consume_state(conn, login.id)):

@@ -53,8 +53,12 @@ async def start_login(request: Request) -> Response:
         raise ApiError(403, "origin_not_allowed", f"Pages at {origin} may not sign in to site {site.id!r}.")
     wait = app.rate_limiter.allow(f"{site.id}:login", client_address(request) or "", LOGINS_PER_MINUTE)
     if wait is not None:
-        raise ApiError(429, "rate_limited", "Too many sign-in attempts; please wait a little.",
-                       headers={"Retry-After": str(max(1, round(wait)))})
+        raise ApiError(
+            429,
+            "rate_limited",
+            "Too many sign-in attempts; please wait a little.",
+            headers={"Retry-After": str(max(1, round(wait)))},
+        )
     login, secret, url = await _sign_in(request).start_login(
         site, data["provider"], origin.lower().rstrip("/"), data.get("instance")
     )
@@ -90,7 +94,9 @@ async def popup_start(request: Request) -> Response:
         url = await _sign_in(request).begin(provider_id, login_id, browser_secret)
     except SignInFailed as exc:
         return _failure_page(request, exc, 400)
-    response = RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    response = RedirectResponse(
+        url, status_code=303, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    )
     response.set_cookie(
         browser_cookie(login_id),
         browser_secret,

@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from porch import __version__
+from porch.auth.openapi import AUTH_PATHS, SECURITY_SCHEMES
 from porch.comments import DEFAULT_PAGE, MAX_PAGE, SORTS
 from porch.schemas import COMMENT_ID, COUNTS, EDIT_COMMENT, NEW_COMMENT, SITE_ID, THREAD_KEY
 
@@ -179,8 +180,12 @@ def build_spec() -> dict[str, Any]:
                 }
             },
             "/healthz": {"get": {"summary": "Liveness and database check", "responses": {"200": {"description": "ok"}}}},
+            **AUTH_PATHS,
         },
-        "components": {"schemas": {"Comment": COMMENT, "Thread": THREAD, "Error": ERROR}},
+        "components": {
+            "schemas": {"Comment": COMMENT, "Thread": THREAD, "Error": ERROR},
+            "securitySchemes": SECURITY_SCHEMES,
+        },
     }
 
 
