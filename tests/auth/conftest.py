@@ -59,6 +59,9 @@ class OIDCServer:
     def set_account(self, account: str) -> None:
         httpx2.post(f"{self.issuer}/__test__/account", json={"id": account}).raise_for_status()
 
+    def isolate(self, on: bool) -> None:
+        httpx2.post(f"{self.issuer}/__test__/isolate", json={"on": on}).raise_for_status()
+
     def tamper(self, mode: str | None) -> None:
         httpx2.post(f"{self.issuer}/__test__/tamper", json={"mode": mode}).raise_for_status()
 

@@ -6,6 +6,9 @@
 // ("other-app") that stands for another relying party. Login and consent are approved automatically for the
 // current test account, which tests switch with POST /__test__/account {"id": "..."}.
 //
+// POST /__test__/isolate {"on": true} sends Cross-Origin-Opener-Policy: same-origin on every page, as some real
+// providers do, which cuts the popup's link to the widget's page.
+//
 // POST /__test__/tamper {"mode": ...} makes the token endpoint hand out one forged id_token, as an attacker in
 // the middle would: "other-key" (signed with a key the issuer never published), "audience" (re-signed with the
 // issuer's key, for another client), "nonce" (re-signed, another nonce). The next token response is normal.
@@ -30,6 +33,7 @@ const accounts = {
 };
 let currentAccount = 'alice';
 let tamper = null;
+let isolate = false;
 
 const provider = new Provider(issuer, {
   clients: [
@@ -87,12 +91,25 @@ provider.use(async (ctx, next) => {
     ctx.status = 204;
     return;
   }
+  if (ctx.path === '/__test__/isolate' && ctx.method === 'POST') {
+    isolate = Boolean((await readJson(ctx.req)).on);
+    ctx.status = 204;
+    return;
+  }
+  // Like some real providers' login pages: an isolation policy that cuts the popup's link to its opener.
+  if (isolate) ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
   if (ctx.path === '/__test__/tamper' && ctx.method === 'POST') {
     tamper = (await readJson(ctx.req)).mode;
     ctx.status = 204;
     return;
   }
   if (ctx.path.startsWith('/interaction/') && ctx.method === 'GET') {
+    if (isolate && !ctx.query.go) {
+      // A real page (not only redirects) with the isolation policy, so the browser applies it, then on.
+      ctx.type = 'html';
+      ctx.body = '<!doctype html><meta http-equiv="refresh" content="0;url=?go=1"><p>Signing in…</p>';
+      return;
+    }
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     const { prompt, params, session } = details;
     let result;

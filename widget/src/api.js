@@ -46,5 +46,7 @@ export function createApi(server, authHeaders = () => ({})) {
     remove: (id, token) =>
       call('DELETE', `api/v1/comments/${encodeURIComponent(id)}`, { headers: { 'X-Edit-Token': token } }),
     counts: (site, threads) => call('POST', 'api/v1/counts', { body: { site, threads } }),
+    // Sign-in (auth.js): auth/login, auth/redeem and auth/logout take a body; "me?site=S" is a GET.
+    auth: (path, body) => call(body ? 'POST' : 'GET', 'api/v1/' + path, { body }),
   };
 }

@@ -1,15 +1,175 @@
-// The boundary for sign-in (issue 5). The widget asks this module for two things only:
-//   - headers to send with API calls (a session's "Authorization: Bearer ..."), and
-//   - an element to show above the guest fields ("Sign in with ..." / "You are commenting as ...").
-// Until sign-in exists, there are no headers and the slot stays empty; readers comment as guests.
+// Sign-in (issue 5). The widget asks this module for headers to send with API calls ("Authorization: Bearer"),
+// for an element to show above the guest fields ("Sign in with …" / "You are commenting as …"), and whether the
+// guest fields apply.
+//
+// No cookie of the Porch server is involved. Signing in is a handshake: ask the server for a login (an id and a
+// secret only we know), open the popup at its start URL, and redeem the login with the secret and the one-time
+// code the popup posts back (accepted only from the server's origin and for this login). A provider may cut the
+// popup's link to us; the popup then asks the reader to Continue, and we redeem without the code, when the popup
+// is closed (polled) or this page gets focus. The session is kept in the host page's localStorage, per server
+// and site.
+import { h, safeHref, setText } from './dom.js';
 
-export function createAuth(/* { api, server, site, siteInfo, t, onChange } */) {
+const POLL_MS = 1000;
+const LOGIN_MS = 600000; // the server forgets a login after 10 minutes
+
+export const sessionKey = (server, site) => `porch:session:${server}|${site}`;
+
+export function createAuth({ server, site, store, api, t, onChange }) {
+  const origin = new URL(server).origin;
+  const key = sessionKey(server, site);
+  let session = store.get(key); // {token, user}
+  let providers = [];
+  let guests = true;
+  let pending = null; // the login waiting for its popup
+  const box = h('div', { class: 'auth' });
+  const note = h('p', { class: 'error', role: 'alert' });
+
+  function say(error) {
+    const code = error && 'err_' + error.code;
+    const text = code && t(code);
+    setText(note, !error ? '' : text !== code ? text : error.message || t('signInFailed'));
+  }
+
+  function setSession(value) {
+    session = value;
+    value ? store.set(key, value) : store.remove(key);
+    render();
+    onChange();
+  }
+
+  function stop() {
+    if (!pending) return;
+    clearInterval(pending.timer);
+    removeEventListener('message', pending.onMessage);
+    removeEventListener('focus', pending.onFocus);
+    pending = null;
+    render();
+  }
+
+  // One redeem at a time; a code arriving meanwhile is used by another attempt right after.
+  async function redeem(login) {
+    if (login.busy) return void (login.again = true);
+    login.busy = true;
+    login.again = false;
+    try {
+      const result = await api().auth('auth/redeem', { login: login.login, secret: login.secret, code: login.code || null });
+      if (pending && pending.login === login) stop();
+      say(null);
+      setSession(result);
+    } catch (error) {
+      // 409: the popup has not finished (or waits for Continue); anything else ends this login.
+      if (error.status !== 409 && pending && pending.login === login) stop(), say(error);
+    }
+    login.busy = false;
+    if (login.again && pending && pending.login === login) redeem(login);
+  }
+
+  async function signIn(provider, instance) {
+    say(null);
+    stop();
+    // Opened inside the click so that popup blockers allow it; sent on once the server has answered.
+    const popup = window.open('', 'porch-sign-in', 'popup,width=520,height=680');
+    let login;
+    try {
+      login = await api().auth('auth/login', { site, provider: provider.id, instance: instance || null });
+    } catch (error) {
+      if (popup) popup.close();
+      return say(error);
+    }
+    if (!popup || popup.closed) return say({ code: 'popup_blocked' });
+    popup.location.href = login.url;
+    const started = Date.now();
+    const onMessage = ({ origin: from, data }) => {
+      if (from !== origin || !data || data.login !== login.login) return;
+      if (data.type === 'porch:signed-in') (login.code = String(data.code)), redeem(login);
+      if (data.type === 'porch:sign-in-failed') stop(), say({ code: data.error });
+    };
+    const onFocus = () => popup.closed && redeem(login);
+    const timer = setInterval(() => {
+      if (Date.now() - started > LOGIN_MS) stop();
+      else if (popup.closed) redeem(login);
+    }, POLL_MS);
+    pending = { login, timer, onMessage, onFocus };
+    addEventListener('message', onMessage);
+    addEventListener('focus', onFocus);
+    render();
+  }
+
+  function signOut() {
+    const done = api().auth('auth/logout', { site }); // sent with the session's header, read right now
+    setSession(null);
+    return done.catch(() => {});
+  }
+
+  // ---- what the reader sees -------------------------------------------------------------------------------
+  function button(provider, input) {
+    const go = () => (!input || input.value.trim() ? signIn(provider, input && input.value.trim()) : input.focus());
+    return h('button', { type: 'button', class: 'btn', onclick: go }, t('signInWith', { name: provider.name }));
+  }
+
+  function providerControl(provider) {
+    if (!provider.input) return button(provider);
+    const id = 'porch-auth-' + provider.id;
+    const input = h('input', { id, type: provider.input === 'website' ? 'url' : 'text' });
+    const go = button(provider, input);
+    // Enter signs in here instead of posting the comment form.
+    input.onkeydown = (event) => event.key === 'Enter' && (event.preventDefault(), go.click());
+    return h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, t(provider.input === 'website' ? 'yourWebsite' : 'yourInstance')),
+      h('div', { class: 'actions' }, input, go),
+    );
+  }
+
+  function render() {
+    box.replaceChildren();
+    if (session) {
+      const { name, url } = session.user;
+      const href = url && safeHref(url, server);
+      const [before, after] = t('commentingAs').split('{name}');
+      const change = () => {
+        signOut();
+        const first = box.querySelector('input, button');
+        if (first) first.focus();
+      };
+      box.append(
+        h(
+          'p',
+          null,
+          before,
+          href ? h('a', { href, rel: 'nofollow noopener noreferrer' }, name) : h('strong', null, name),
+          after + ' ',
+          h('button', { type: 'button', class: 'link', onclick: signOut }, t('logOut')),
+          ' / ',
+          h('button', { type: 'button', class: 'link', onclick: change }, t('change')),
+        ),
+      );
+    } else {
+      box.append(h('div', { class: 'actions' }, providers.map(providerControl)));
+      if (pending) box.append(h('p', { class: 'note', role: 'status' }, t('finishInPopup')));
+    }
+    box.append(note);
+  }
+
   return {
-    headers: () => ({}),
-    // The element placed at the top of the "Leave a Reply" form, or null.
-    slot: () => null,
-    // Whether the guest fields (name, email, website) are shown.
-    guestFields: () => true,
-    destroy() {},
+    headers: () => (session ? { Authorization: 'Bearer ' + session.token } : {}),
+    // Called once the site is known (GET /api/v1/sites/SITE): the element for the top of the form, or null.
+    slot(info) {
+      providers = (info && info.providers) || [];
+      guests = !(info && info.guests === null);
+      if (!session && !providers.length) return null;
+      render();
+      // A kept session may have been revoked or have expired meanwhile.
+      if (session) api().auth('me?site=' + encodeURIComponent(site)).catch((error) => session && this.failed(error));
+      return box;
+    },
+    guestFields: () => !session && guests,
+    // An API call failed: a refused session token means the reader is signed out.
+    failed(error) {
+      if (error && error.status === 401 && error.code === 'invalid_token') setSession(null);
+    },
+    destroy: stop,
   };
 }

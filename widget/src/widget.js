@@ -31,7 +31,14 @@ function localStore() {
 export function mountWidget(config, place) {
   const { server } = config;
   const store = localStore();
-  const auth = createAuth();
+  const auth = createAuth({
+    server,
+    site: config.site,
+    store,
+    api: () => api,
+    t: (key, vars) => t(key, vars),
+    onChange: () => (guestBox.hidden = !auth.guestFields()),
+  });
   const api = createApi(server, () => auth.headers());
   const draftId = draftKey(server, config.site, config.thread);
   let t = translator('en', null); // replaced once the language pack (if any) is loaded
@@ -475,6 +482,7 @@ export function mountWidget(config, place) {
       }
       announce(t('posted'));
     } catch (error) {
+      auth.failed(error);
       showError(error); // the text stays in the box
     } finally {
       submitButton.disabled = false;
@@ -600,7 +608,7 @@ export function mountWidget(config, place) {
 
   function showForm() {
     store.pruneTokens(server, Date.now());
-    const slot = auth.slot();
+    const slot = auth.slot(site);
     if (slot) form.insertBefore(slot, guestBox);
     guestBox.hidden = !auth.guestFields();
     const guest = store.get(guestKey(server));

@@ -1,0 +1,194 @@
+"""Sign-in in Chromium, end to end: a host page on http://localhost:PORT embeds the widget of a Porch server on
+http://127.0.0.1:PORT (another site, so no cookie of the server can reach the widget), and the reader signs in
+through the popup with a real OpenID Connect provider (node oidc-provider), comments as themselves, logs out
+and changes identity. A second test lets the provider cut the popup's link to its opener (an isolation policy,
+as some real providers send): the popup then asks to Continue, and the widget finishes on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.auth.conftest import OIDCServer, start_oidc_provider, stop
+from tests.e2e.harness import REPO, HostSite, embed_page, free_port, wait_for
+from tests.e2e.helpers import article_of, open_widget, widget
+
+pytestmark = pytest.mark.e2e
+
+SITE = "signin"
+
+
+@dataclass
+class SignInServer:
+    base: str  # "http://127.0.0.1:PORT/"
+    oidc: OIDCServer
+
+    def get(self, path: str, token: str | None = None) -> tuple[int, Any]:
+        request = urllib.request.Request(self.base + path.lstrip("/"))
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+
+@pytest.fixture(scope="module")
+def signin_server(tmp_path_factory: pytest.TempPathFactory, host: HostSite) -> Iterator[SignInServer]:
+    tmp = tmp_path_factory.mktemp("signin")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    oidc = start_oidc_provider([f"{base}/auth/company/callback"])
+    config = tmp / "porch.toml"
+    config.write_text(
+        f"""public_url = "{base}"
+database = "sqlite:///{tmp / "porch.db"}"
+
+[providers.company]
+type = "oidc"
+name = "Company login"
+issuer = "{oidc.issuer}"
+client_id = "porch"
+client_secret = "porch-secret"
+
+[sites.{SITE}]
+title = "Sign-in test blog"
+origins = ["{host.origin}"]
+rate_limit = 0
+"""
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORCH_")}
+    env["PYTHONPATH"] = str(REPO / "server")
+    log = (tmp / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "porch", "serve", "--config", str(config), "--data-dir", str(tmp), "--port", str(port)],
+        cwd=tmp,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+
+    def healthy() -> bool:
+        assert process.poll() is None, (tmp / "server.log").read_text()
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    try:
+        wait_for(healthy, 20, "porch serve")
+        yield SignInServer(base + "/", oidc)
+    finally:
+        process.terminate()
+        process.wait(10)
+        stop(oidc.process)
+
+
+@pytest.fixture(autouse=True)
+def _alice(signin_server: SignInServer) -> Iterator[None]:
+    signin_server.oidc.set_account("alice")
+    signin_server.oidc.isolate(False)
+    yield
+    signin_server.oidc.isolate(False)
+
+
+def _session(page: Any, server: SignInServer) -> Any:
+    key = f"porch:session:{server.base}|{SITE}"
+    return page.evaluate("key => JSON.parse(localStorage.getItem(key))", key)
+
+
+def _sign_in_through_popup(page: Any, button: str = "Sign in with Company login") -> Any:
+    with page.expect_popup() as popup_info:
+        widget(page).get_by_role("button", name=button).click()
+    return popup_info.value
+
+
+def test_sign_in_comment_log_out_and_change_identity(
+    page: Any, context: Any, host: HostSite, signin_server: SignInServer
+) -> None:
+    thread = "/e2e/signin/main"
+    url = host.page("/signin", embed_page(signin_server.base, thread, site=SITE))
+    assert url.startswith("http://localhost:") and signin_server.base.startswith("http://127.0.0.1:")
+    open_widget(page, url)
+    w = widget(page)
+    expect(w.get_by_label("Name")).to_be_visible()  # guest fields while signed out
+
+    popup = _sign_in_through_popup(page)
+    popup.wait_for_event("close", timeout=15000)
+    expect(w.get_by_text("You are commenting as")).to_be_visible(timeout=10000)
+    auth = w.locator("form .auth")
+    expect(auth.get_by_role("link", name="Alice Example")).to_have_attribute("href", "https://alice.example.org/")
+    expect(w.get_by_label("Name")).to_be_hidden()
+    session = _session(page, signin_server)
+    assert session["user"]["name"] == "Alice Example"
+    token = session["token"]
+    # The token lives in the host page's storage and nowhere else: no cookie of the server on the host page.
+    assert page.evaluate("() => document.cookie") == ""
+
+    # Comment as yourself.
+    w.get_by_label("Comment", exact=True).fill("Signed in and *commenting*")
+    w.get_by_role("button", name="Post Comment").click()
+    article = article_of(page, "Signed in and commenting")
+    expect(article.locator(".name")).to_have_text("Alice Example")
+    expect(article.locator("a.name")).to_have_attribute("href", "https://alice.example.org/")
+    status, data = signin_server.get(f"api/v1/comments?site={SITE}&thread={thread}")
+    assert status == 200
+    assert data["comments"][-1]["author"]["provider"] == "company"
+
+    # Log Out revokes the session on the server too.
+    w.get_by_role("button", name="Log Out").click()
+    expect(w.get_by_role("button", name="Sign in with Company login")).to_be_visible()
+    expect(w.get_by_label("Name")).to_be_visible()
+    assert _session(page, signin_server) is None
+    assert signin_server.get(f"api/v1/me?site={SITE}", token)[0] == 401
+
+    # Sign in again, then Change to another account at the provider.
+    popup = _sign_in_through_popup(page)
+    popup.wait_for_event("close", timeout=15000)
+    expect(auth.get_by_role("link", name="Alice Example")).to_be_visible(timeout=10000)
+    signin_server.oidc.set_account("bob")
+    context.clear_cookies()  # forget the provider's own session, so it logs in the new account
+    w.get_by_role("button", name="Change").click()
+    expect(w.get_by_role("button", name="Sign in with Company login")).to_be_focused()
+    popup = _sign_in_through_popup(page)
+    popup.wait_for_event("close", timeout=15000)
+    expect(auth.get_by_text("Bob Example")).to_be_visible(timeout=10000)
+    w.get_by_label("Comment", exact=True).fill("Now as Bob")
+    w.get_by_role("button", name="Post Comment").click()
+    expect(article_of(page, "Now as Bob").locator(".name")).to_have_text("Bob Example")
+
+    # After a reload the widget is still signed in (localStorage of the host page, keyed by server and site).
+    page.reload()
+    expect(auth.get_by_text("Bob Example")).to_be_visible()
+
+
+def test_popup_without_opener_asks_to_continue(page: Any, host: HostSite, signin_server: SignInServer) -> None:
+    url = host.page("/signin-isolated", embed_page(signin_server.base, "/e2e/signin/isolated", site=SITE))
+    open_widget(page, url)
+    signin_server.oidc.isolate(True)
+    popup = _sign_in_through_popup(page)
+    # The provider's policy cut the popup off from the page: the popup names the site and its origin and waits.
+    continue_button = popup.get_by_role("button", name="Continue")
+    expect(continue_button).to_be_visible(timeout=15000)
+    expect(popup.locator("#confirm h1")).to_have_text("Continue signing in to Sign-in test blog?")
+    expect(popup.locator(".origin")).to_have_text(host.origin)
+    w = widget(page)
+    expect(w.get_by_text("Finish signing in in the pop-up window.")).to_be_visible()
+    expect(w.get_by_text("You are commenting as")).to_be_hidden()
+    continue_button.click()
+    expect(w.locator("form .auth").get_by_role("link", name="Alice Example")).to_be_visible(timeout=15000)
+    assert _session(page, signin_server)["user"]["name"] == "Alice Example"
