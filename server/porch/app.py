@@ -13,7 +13,7 @@ from porch.core import Porch
 from porch.cors import CORSMiddleware
 from porch.errors import EXCEPTION_HANDLERS
 from porch.routes import auth as auth_routes
-from porch.routes import comments, openapi, pages, sites
+from porch.routes import comments, live, openapi, pages, sites
 from porch.settings import Settings
 
 
@@ -30,7 +30,7 @@ def create_app(settings: Settings) -> Starlette:
             await porch.stop()
 
     app = Starlette(
-        routes=[*comments.routes, *sites.routes, *auth_routes.routes, *openapi.routes, *pages.routes],
+        routes=[*comments.routes, *live.routes, *sites.routes, *auth_routes.routes, *openapi.routes, *pages.routes],
         middleware=[Middleware(CORSMiddleware, sites=settings.sites.values())],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,

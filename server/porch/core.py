@@ -11,6 +11,7 @@ from porch.assets import load_asset, static_dir
 from porch.cache import PageCache
 from porch.comments import Comments
 from porch.errors import ApiError
+from porch.live import create_hub
 from porch.models import Author
 from porch.ratelimit import RateLimiter
 from porch.render import Renderer
@@ -37,13 +38,17 @@ class Porch:
         self.rate_limiter = RateLimiter()
         self.tokens = EditTokens(settings.secret_key)
         self.comments = Comments(settings, self.storage, Renderer(), self.tokens, self.cache)
+        self.live = create_hub(settings, self.storage, self.cache)
+        self.comments.on_events(self.live.publish)
         self.widget_script = load_asset(static_dir() / "porch.js", "text/javascript; charset=utf-8")
         self.authenticator: Authenticator | None = None
 
     async def start(self) -> None:
         await self.storage.connect()
+        await self.live.start()
 
     async def stop(self) -> None:
+        await self.live.stop()
         await self.storage.disconnect()
 
     async def viewer(self, request: Request, site: SiteSettings) -> Author | None:

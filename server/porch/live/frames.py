@@ -1,0 +1,43 @@
+"""The frames a live client receives. Each event is JSON-encoded once, into one ASGI message that every
+subscriber of its thread is handed, however many there are."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from porch.models import Event
+
+Message = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    seq: int
+    message: Message  # {"type": "websocket.send", "text": ...}, shared, never mutated
+    size: int  # bytes on the wire, for the per-subscriber backlog limit
+
+
+def _text_message(text: str) -> Message:
+    return {"type": "websocket.send", "text": text}
+
+
+def event_frame(event: Event) -> Frame:
+    # `payload` is already the comment as the API shows it, JSON-encoded when the event was written, so the
+    # frame is assembled around it instead of being parsed and encoded again.
+    text = (
+        '{"type":' + json.dumps(event.kind.value)
+        + ',"seq":' + str(event.seq)
+        + ',"thread":' + json.dumps(event.thread_key, ensure_ascii=False)
+        + ',"comment":' + event.payload + "}"
+    )  # fmt: skip
+    return Frame(event.seq, _text_message(text), len(text.encode()))
+
+
+def hello_message(seq: int) -> Message:
+    return _text_message(f'{{"type":"hello","seq":{seq}}}')
+
+
+PING_TEXT = '{"type":"ping"}'
+PING = Frame(0, _text_message(PING_TEXT), len(PING_TEXT))

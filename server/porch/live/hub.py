@@ -1,0 +1,141 @@
+"""The hub: which sockets follow which thread, and the one place events are turned into frames for them.
+
+Events reach `deliver` from the backend in seq order, each once (see backend.py). A new subscriber is
+registered before its replay is read, so an event committed while the replay query runs is either in the
+replay or delivered to it live (held back until the replay is out); the subscriber's cursor drops the copy
+that arrives both ways. That gives replay-then-live with no gap and no duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from porch.live.backend import Backend
+from porch.live.frames import event_frame, hello_message
+from porch.live.subscriber import Subscriber
+from porch.models import Event
+from porch.storage import Storage
+from porch.storage import events as event_rows
+from porch.storage import threads as thread_rows
+
+logger = logging.getLogger("porch.live")
+
+ThreadId = tuple[str, str]  # (site, thread key): a thread can be followed before its first comment exists
+PING_INTERVAL = 25.0  # seconds; well under the 60 s idle timeout of common reverse proxies
+REPLAY_PAGE = 500
+
+
+@dataclass
+class HubStats:
+    events_encoded: int = 0  # frames built from events: one per public event with subscribers
+    frames_queued: int = 0  # event frames handed to subscribers
+    dropped_slow: int = 0  # subscribers closed with 1013
+
+
+class Hub:
+    def __init__(self, storage: Storage, backend: Backend, *, ping_interval: float = PING_INTERVAL) -> None:
+        self._storage = storage
+        self._backend = backend
+        self.ping_interval = ping_interval
+        self._threads: dict[ThreadId, set[Subscriber]] = {}
+        self._pinger: asyncio.Task[None] | None = None
+        self.stats = HubStats()
+
+    @property
+    def backend(self) -> Backend:
+        return self._backend
+
+    async def start(self) -> None:
+        await self._backend.start(self.deliver)
+        self._pinger = asyncio.create_task(self._ping_forever(), name="porch-live-ping")
+
+    async def stop(self) -> None:
+        if self._pinger is not None:
+            self._pinger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pinger
+        await self._backend.stop()
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        """The comments service's listener: events this process committed, in commit order."""
+        await self._backend.publish(events)
+
+    def subscriber_count(self) -> int:
+        return sum(len(subscribers) for subscribers in self._threads.values())
+
+    # Delivery
+
+    def deliver(self, events: Sequence[Event]) -> None:
+        """Hand events (in seq order, each once) to the subscribers of their threads."""
+        for event in events:
+            if not event.public:
+                continue  # pending comments are for moderators, never for the public stream
+            subscribers = self._threads.get((event.site, event.thread_key))
+            if not subscribers:
+                continue
+            frame = event_frame(event)
+            self.stats.events_encoded += 1
+            self.stats.frames_queued += len(subscribers)
+            for subscriber in tuple(subscribers):  # a copy: a slow one leaves the set while we loop
+                subscriber.offer(frame)
+
+    # Subscribing
+
+    async def subscribe(self, site: str, key: str, after: int | None, subscriber: Subscriber) -> None:
+        """Register `subscriber`, send hello and the replay of events after `after`, then go live."""
+        thread_id = (site, key)
+        self._threads.setdefault(thread_id, set()).add(subscriber)
+        subscriber.on_drop(lambda dropped: self._slow(thread_id, dropped))
+        try:
+            await self._catch_up(site, key, after, subscriber)
+        except BaseException:
+            self.unsubscribe(site, key, subscriber)
+            raise
+
+    def unsubscribe(self, site: str, key: str, subscriber: Subscriber) -> None:
+        subscribers = self._threads.get((site, key))
+        if subscribers is not None:
+            subscribers.discard(subscriber)
+            if not subscribers:
+                del self._threads[(site, key)]
+        subscriber.discard()
+
+    def _slow(self, thread_id: ThreadId, subscriber: Subscriber) -> None:
+        self.stats.dropped_slow += 1
+        subscribers = self._threads.get(thread_id)
+        if subscribers is not None:
+            subscribers.discard(subscriber)
+            if not subscribers:
+                del self._threads[thread_id]
+
+    async def _catch_up(self, site: str, key: str, after: int | None, subscriber: Subscriber) -> None:
+        # Everything committed before this read is in the log; everything committed after it reaches the
+        # subscriber live, since it is already registered.
+        async with self._storage.reading() as conn:
+            thread = await thread_rows.find(conn, site, key)
+            newest = await event_rows.latest_seq(conn, thread.id) if thread is not None else 0
+        await subscriber.send_now(hello_message(newest))
+        position = after if after is not None else newest
+        # The replay stops at `newest`: anything later is held for the subscriber already.
+        while thread is not None and position < newest:
+            async with self._storage.reading() as conn:
+                page = await event_rows.after(conn, thread.id, position, limit=REPLAY_PAGE)
+            page = [event for event in page if event.seq <= newest]
+            if not page:
+                break
+            for event in page:
+                if event.public:
+                    await subscriber.send_now(event_frame(event).message)
+            position = page[-1].seq
+        subscriber.go_live(max(position, newest))
+
+    async def _ping_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.ping_interval)
+            for subscribers in list(self._threads.values()):
+                for subscriber in tuple(subscribers):
+                    subscriber.ping()

@@ -1,0 +1,140 @@
+"""One live socket as the hub sees it: the frames waiting to be written to it, and who writes them.
+
+The hub hands frames over without waiting (`offer`), so one socket can never hold up the others. Frames
+wait here until the socket takes them; a socket that stops reading lets them pile up, and once more than
+`max_backlog` bytes wait (on top of what the operating system and the server already buffer) the
+subscriber is dropped: its backlog is freed and the socket is closed with 1013, after which the client
+resumes from the last seq it saw.
+
+Idle sockets cost no task: a writer task exists only while frames are waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from starlette.websockets import WebSocketDisconnect
+
+from porch.live.frames import PING, Frame, Message
+
+logger = logging.getLogger("porch.live")
+
+MAX_BACKLOG = 1024 * 1024
+CLOSE_TOO_SLOW = 1013  # "try again later": the client should reconnect with `after`
+
+Send = Callable[[Message], Awaitable[None]]
+
+# What sending to a socket that has gone away raises (Starlette turns the server's OSError into
+# WebSocketDisconnect, and refuses with RuntimeError once a close has been sent).
+_GONE = (WebSocketDisconnect, OSError, RuntimeError)
+
+
+class Subscriber:
+    __slots__ = ("_backlog", "_closer", "_held", "_on_drop", "_send", "_waiting", "_writer", "cursor", "gone",
+                 "live", "max_backlog")  # fmt: skip
+
+    def __init__(self, send: Send, *, max_backlog: int = MAX_BACKLOG) -> None:
+        self._send = send
+        self.max_backlog = max_backlog
+        self.cursor = 0  # the highest seq handed to this socket; later events only
+        self.live = False  # until the replay is sent, events are held back
+        self.gone = False  # dropped for being slow, or the socket went away
+        self._held: list[Frame] = []
+        self._backlog: deque[Frame] = deque()
+        self._waiting = 0  # bytes in `_backlog`, including the frame being written
+        self._writer: asyncio.Task[None] | None = None
+        self._closer: asyncio.Task[None] | None = None
+        self._on_drop: Callable[[Subscriber], None] | None = None
+
+    def on_drop(self, callback: Callable[[Subscriber], None]) -> None:
+        self._on_drop = callback
+
+    async def send_now(self, message: Message) -> None:
+        """Write a message before going live (hello and replay); waits for the socket to take it."""
+        await self._send(message)
+
+    def go_live(self, cursor: int) -> None:
+        """The replay up to `cursor` is sent: from now on events above it are written as they come."""
+        self.cursor = max(self.cursor, cursor)
+        self.live = True
+        held, self._held = self._held, []
+        for frame in held:
+            self.offer(frame)
+
+    def offer(self, frame: Frame) -> None:
+        """Queue an event's frame for this socket, unless it already has it. Never waits."""
+        if self.gone:
+            return
+        if not self.live:
+            self._held.append(frame)
+            if sum(f.size for f in self._held) > self.max_backlog:
+                self.drop()
+            return
+        if frame.seq <= self.cursor:
+            return  # already replayed
+        self.cursor = frame.seq
+        self._queue(frame)
+
+    def ping(self) -> None:
+        # A socket with frames waiting is not idle; piling pings onto a slow reader would not help it.
+        if self.live and not self.gone and not self._backlog:
+            self._queue(PING)
+
+    def _queue(self, frame: Frame) -> None:
+        if self._waiting + frame.size > self.max_backlog:
+            self.drop()
+            return
+        self._backlog.append(frame)
+        self._waiting += frame.size
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write())
+
+    async def _write(self) -> None:
+        try:
+            while self._backlog:
+                frame = self._backlog[0]
+                await self._send(frame.message)
+                self._backlog.popleft()
+                self._waiting -= frame.size
+        except _GONE:
+            self.gone = True
+            self._backlog.clear()
+            self._waiting = 0
+        finally:
+            self._writer = None
+
+    def drop(self) -> None:
+        """Too much is waiting: stop queueing, free the backlog, and close the socket with 1013."""
+        if self.gone:
+            return
+        self.gone = True
+        logger.info("dropping a live subscriber that does not keep up (%d bytes waiting)", self._waiting)
+        self._held.clear()
+        self._backlog.clear()
+        self._waiting = 0
+        if self._on_drop is not None:
+            self._on_drop(self)
+        # The writer can only be parked waiting for the socket to become writable, before it has written
+        # anything of its frame, so cancelling it cannot cut a frame in half.
+        if self._writer is not None:
+            self._writer.cancel()
+        self._closer = asyncio.create_task(self._close(CLOSE_TOO_SLOW, "too slow: reconnect with after"))
+
+    async def _close(self, code: int, reason: str) -> None:
+        # The close frame goes out once the socket has taken what the server already buffered; the
+        # client then resumes. Until then this waits, holding nothing but the socket itself.
+        with contextlib.suppress(*_GONE):
+            await self._send({"type": "websocket.close", "code": code, "reason": reason})
+
+    def discard(self) -> None:
+        """The socket is finished with: stop any writing on its behalf."""
+        self.gone = True
+        for task in (self._writer, self._closer):
+            if task is not None:
+                task.cancel()
+        self._backlog.clear()
+        self._held.clear()
