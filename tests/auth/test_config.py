@@ -96,3 +96,14 @@ def test_site_offers_only_its_providers(tmp_path: Path) -> None:
         )
         assert guest.status_code == 401
         assert guest.json()["error"]["code"] == "sign_in_required"
+
+
+def test_check_providers_validates_without_connecting(tmp_path: Path) -> None:
+    """For `porch check-config`: the same validation, no database or network needed."""
+    from porch.auth import check_providers
+
+    bad = make_settings(tmp_path, "postgresql://nobody@127.0.0.1:1/none", providers={"gh": {"type": "github"}})
+    with pytest.raises(ConfigError, match=r"providers\.gh\.client_id"):
+        check_providers(bad)
+    good = make_settings(tmp_path, "postgresql://nobody@127.0.0.1:1/none", providers={"gh": GOOD_GITHUB})
+    assert list(check_providers(good)) == ["gh"]

@@ -14,7 +14,6 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,6 +143,7 @@ def test_sign_in_comment_log_out_and_change_identity(
     w.get_by_role("button", name="Post Comment").click()
     article = article_of(page, "Signed in and commenting")
     expect(article.locator(".name")).to_have_text("Alice Example")
+    expect(article.locator(".meta")).to_contain_text("via Company login")
     expect(article.locator("a.name")).to_have_attribute("href", "https://alice.example.org/")
     status, data = signin_server.get(f"api/v1/comments?site={SITE}&thread={thread}")
     assert status == 200

@@ -152,6 +152,13 @@ export function mountWidget(config, place) {
     setTimeout(() => setText(announcer, words), 50);
   }
 
+  // " · via GitHub" for a signed-in author: the provider they signed in with (its id until the site info is in).
+  function via(c) {
+    const id = c.author && c.author.provider;
+    const provider = id && (site.providers || []).find((p) => p.id === id);
+    return id ? ` · ${t('via', { name: provider ? provider.name : id })}` : '';
+  }
+
   function authorName(c) {
     return (c.author && c.author.name) || t('anonymous');
   }
@@ -202,7 +209,7 @@ export function mountWidget(config, place) {
           ? h('img', { class: 'av', src: avatar, alt: '', width: 32, height: 32, loading: 'lazy', decoding: 'async' })
           : h('span', { class: 'av initial', 'aria-hidden': 'true' }, name.slice(0, 1).toUpperCase()),
         href ? h('a', { class: 'name', href, rel: 'nofollow ugc noopener noreferrer' }, name) : h('span', { class: 'name' }, name),
-        h('span', { class: 'meta' }, timeElement(c.created), c.edited ? ` · ${t('edited')}` : ''),
+        h('span', { class: 'meta' }, timeElement(c.created), via(c), c.edited ? ` · ${t('edited')}` : ''),
       ),
       body,
       c.status === 'pending' && h('p', { class: 'note' }, t('pending')),

@@ -40,8 +40,13 @@ def build_providers(settings: Settings, storage: Storage) -> dict[str, Provider]
     return providers
 
 
+def check_providers(settings: Settings) -> dict[str, Provider]:
+    """Validate the `[providers]` settings without connecting to anything (for `porch check-config`)."""
+    return build_providers(settings, Storage(settings.database))
+
+
 def build_sign_in(settings: Settings, storage: Storage) -> SignIn:
     return SignIn(settings, storage, build_providers(settings, storage))
 
 
-__all__ = ["PROVIDER_TYPES", "Provider", "SignIn", "build_providers", "build_sign_in"]
+__all__ = ["PROVIDER_TYPES", "Provider", "SignIn", "build_providers", "build_sign_in", "check_providers"]

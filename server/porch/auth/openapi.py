@@ -24,7 +24,7 @@ USER = {
     },
 }
 
-_BEARER = [{"session": []}]
+_BEARER: list[dict[str, list[str]]] = [{"session": []}]
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:

@@ -119,6 +119,7 @@ class SignIn:
 
         async def work(conn: Connection) -> None:
             await store.delete_expired_logins(conn, now - KEEP_EXPIRED_LOGINS)
+            await store.delete_old_sessions(conn, now - KEEP_EXPIRED_LOGINS)
             await store.insert_login(conn, login)
 
         await self._storage.write(work)
@@ -169,8 +170,10 @@ class SignIn:
             raise SignInFailed("provider_refused", "The sign-in was cancelled or refused.")
         provider = self.providers[provider_id]
         profile = await provider.finish(login, params)
+        site = self._settings.sites.get(login.site)
+        if site is None:
+            raise SignInFailed("site_not_found", "The site this sign-in was for is no longer configured.")
         code = secrets.token_urlsafe(32)
-        site = self._settings.sites[login.site]
 
         async def work(conn: Connection) -> Author:
             identity_id = await identity_rows.upsert(
@@ -233,8 +236,10 @@ class SignIn:
                 raise ApiError(410, "login_redeemed", "This sign-in was already completed.")
             return await self.sessions.create(conn, login.site, identity_id)
 
+        site = self._settings.sites.get(login.site)
+        if site is None:
+            raise ApiError(410, "login_expired", "The site this sign-in was for is no longer configured.")
         token = await self._storage.write(work)
-        site = self._settings.sites[login.site]
         author = await self.sessions.authenticate(token, site)
         return token, self.user_json(author)
 

@@ -201,6 +201,15 @@ async def session_author(conn: Connection, key: str, site: str) -> Author | None
     )
 
 
+async def delete_old_sessions(conn: Connection, before: float) -> None:
+    """Forget sessions that expired or were revoked before `before`."""
+    await conn.execute(
+        sa.delete(sessions).where(
+            sa.or_(sessions.c.expires < before, sa.and_(sessions.c.revoked.is_not(None), sessions.c.revoked < before))
+        )
+    )
+
+
 async def revoke_session(conn: Connection, key: str, site: str) -> None:
     await conn.execute(
         sa.update(sessions)

@@ -64,4 +64,5 @@ export default {
   err_popup_blocked: 'Das Anmeldefenster wurde blockiert. Bitte erlauben Sie Pop-ups für diese Seite und versuchen Sie es erneut.',
   err_sign_in_required: 'Bitte melden Sie sich an, um zu kommentieren.',
   err_invalid_token: 'Sie wurden abgemeldet. Bitte melden Sie sich erneut an.',
+  via: 'über {name}',
 };

@@ -66,4 +66,5 @@ export default {
   err_popup_blocked: 'The sign-in window was blocked. Please allow pop-ups and try again.',
   err_sign_in_required: 'Please sign in to comment.',
   err_invalid_token: 'You were signed out. Please sign in again.',
+  via: 'via {name}',
 };

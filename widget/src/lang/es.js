@@ -64,4 +64,5 @@ export default {
   err_popup_blocked: 'Se bloqueó la ventana de inicio de sesión. Permite las ventanas emergentes en esta página e inténtalo de nuevo.',
   err_sign_in_required: 'Inicia sesión para comentar.',
   err_invalid_token: 'Se cerró tu sesión. Vuelve a iniciar sesión.',
+  via: 'vía {name}',
 };

@@ -64,4 +64,5 @@ export default {
   err_popup_blocked: 'La fenêtre de connexion a été bloquée. Autorisez les fenêtres surgissantes pour cette page et réessayez.',
   err_sign_in_required: 'Veuillez vous connecter pour commenter.',
   err_invalid_token: 'Vous avez été déconnecté. Veuillez vous reconnecter.',
+  via: 'via {name}',
 };
