@@ -207,3 +207,21 @@ def test_unguarded_client_reaches_the_double(mastodon: MastodonDouble) -> None:
 )
 def test_address_classification(address: str, public: bool) -> None:
     assert is_public(address) is public
+
+
+def test_new_public_url_registers_again(tmp_path: Path, mastodon: MastodonDouble) -> None:
+    """Apps are registered for one callback URL; when the server moves, the instance gets a new registration."""
+    database = f"sqlite:///{tmp_path / 'moved.db'}"
+    clients = []
+    for public_url in ("http://testserver", "http://moved.example"):
+        settings = make_settings(
+            tmp_path, database, providers=FEDIVERSE, allow_private_instances=True, public_url=public_url
+        )
+        with TestClient(create_app(settings), base_url=public_url) as porch:
+            login = start_login(porch, "fediverse", instance=mastodon.server.base)
+            location = porch.get(urlsplit(login.url).path + "?" + urlsplit(login.url).query, follow_redirects=False)
+            query = parse_qs(urlsplit(location.headers["location"]).query)
+            assert query["redirect_uri"] == [f"{public_url}/auth/fediverse/callback"]
+            clients.append(query["client_id"][0])
+    assert clients[0] != clients[1]
+    assert mastodon.apps[clients[1]]["redirect_uris"] == "http://moved.example/auth/fediverse/callback"

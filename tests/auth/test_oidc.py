@@ -85,3 +85,23 @@ def test_the_popup_posts_to_the_exact_origin(auth_client: TestClient, browser: h
     assert "script-src 'nonce-" in csp and "frame-ancestors 'none'" in csp
     assert result.headers["cache-control"] == "no-store"
     assert redeem(auth_client, login, result.code).status_code == 200
+
+
+def test_only_the_author_changes_a_comment_by_session(
+    auth_client: TestClient, browser: httpx2.Client, oidc: OIDCServer
+) -> None:
+    alice, _ = sign_in(auth_client, browser)
+    oidc.set_account("bob")
+    with httpx2.Client() as bobs_browser:
+        bob, _ = sign_in(auth_client, bobs_browser)
+    posted = auth_client.post(
+        "/api/v1/comments",
+        json={"site": "blog", "thread": "/mine", "text": "Alice's"},
+        headers={**bearer(alice), "Origin": TEST_ORIGIN},
+    ).json()["comment"]
+    path = f"/api/v1/comments/{posted['id']}"
+    headers = {"Origin": TEST_ORIGIN}
+    refused = auth_client.patch(path, json={"text": "Bob was here"}, headers={**bearer(bob), **headers})
+    assert refused.status_code == 403
+    assert auth_client.delete(path, headers={**bearer(bob), **headers}).status_code == 403
+    assert auth_client.delete(path, headers={**bearer(alice), **headers}).status_code == 204

@@ -238,10 +238,15 @@ async def get_app(conn: Connection, provider: str, instance: str) -> InstanceApp
 
 
 async def save_app(conn: Connection, provider: str, instance: str, app: InstanceApp) -> InstanceApp:
-    """Keep `app` unless another request registered one for this instance first; return the one kept."""
+    """Keep `app` unless another request registered one for this callback first; return the one kept.
+
+    A registration for another callback URL (the server's public_url changed) is replaced."""
     existing = await get_app(conn, provider, instance)
-    if existing is not None:
+    if existing is not None and existing.redirect_uri == app.redirect_uri:
         return existing
+    await conn.execute(
+        sa.delete(instance_apps).where(instance_apps.c.provider == provider, instance_apps.c.instance == instance)
+    )
     await conn.execute(
         sa.insert(instance_apps).values(
             provider=provider,
