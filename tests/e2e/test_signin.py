@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from tests.auth.conftest import OIDCServer, start_oidc_provider, stop
 from tests.e2e.harness import REPO, HostSite, embed_page, free_port, wait_for
-from tests.e2e.helpers import article_of, open_widget, widget
+from tests.e2e.helpers import article_of, open_widget, run_axe, widget
 
 pytestmark = pytest.mark.e2e
 
@@ -61,6 +61,9 @@ name = "Company login"
 issuer = "{oidc.issuer}"
 client_id = "porch"
 client_secret = "porch-secret"
+
+[providers.fediverse]
+type = "mastodon"
 
 [sites.{SITE}]
 title = "Sign-in test blog"
@@ -192,3 +195,26 @@ def test_popup_without_opener_asks_to_continue(page: Any, host: HostSite, signin
     continue_button.click()
     expect(w.locator("form .auth").get_by_role("link", name="Alice Example")).to_be_visible(timeout=15000)
     assert _session(page, signin_server)["user"]["name"] == "Alice Example"
+
+
+def test_sign_in_controls_are_accessible(
+    page: Any, host: HostSite, signin_server: SignInServer, axe_source: str
+) -> None:
+    url = host.page("/signin-axe", embed_page(signin_server.base, "/e2e/signin/axe", site=SITE))
+    open_widget(page, url)
+    w = widget(page)
+    # One button per provider; an instance field, with a visible label, where the type needs one.
+    expect(w.get_by_role("button", name="Sign in with Company login")).to_be_visible()
+    instance = w.get_by_label("Your instance (e.g. mastodon.social)")
+    expect(instance).to_be_visible()
+    expect(w.get_by_role("button", name="Sign in with Mastodon")).to_be_visible()
+    assert run_axe(page, axe_source) == []
+    # Enter in the instance field starts a sign-in, not the comment form; a refused instance says why.
+    instance.fill("127.0.0.1")
+    instance.press("Enter")
+    expect(w.get_by_role("alert").filter(has_text="not a public address")).to_be_visible()
+    expect(w.get_by_text("Please write a comment first.")).to_be_hidden()
+    popup = _sign_in_through_popup(page)
+    popup.wait_for_event("close", timeout=15000)
+    expect(w.get_by_text("You are commenting as")).to_be_visible(timeout=10000)
+    assert run_axe(page, axe_source) == []
