@@ -68,6 +68,17 @@ def test_presets_need_only_client_id_and_secret(tmp_path: Path) -> None:
     }
 
 
+def test_preset_key_is_the_same_as_the_preset_type(tmp_path: Path) -> None:
+    providers = {"g": {"type": "oidc", "preset": "google", "client_id": "id", "client_secret": "secret"}}
+    app = create_app(make_settings(tmp_path, f"sqlite:///{tmp_path / 'p.db'}", providers=providers))
+    assert app.state.porch.authenticator.providers["g"].issuer == "https://accounts.google.com"
+    assert app.state.porch.authenticator.providers["g"].name == "Google"
+    with pytest.raises(ConfigError, match=r"providers\.g\.preset"):
+        _build(tmp_path, {"g": {**providers["g"], "preset": "yahoo"}})
+    with pytest.raises(ConfigError, match=r"providers\.g\.preset"):
+        _build(tmp_path, {"g": {"type": "github", "client_id": "a", "client_secret": "b", "preset": "google"}})
+
+
 def test_site_offers_only_its_providers(tmp_path: Path) -> None:
     sites = site_table()
     sites["blog"]["providers"] = ["gh"]
@@ -107,3 +118,17 @@ def test_check_providers_validates_without_connecting(tmp_path: Path) -> None:
         check_providers(bad)
     good = make_settings(tmp_path, "postgresql://nobody@127.0.0.1:1/none", providers={"gh": GOOD_GITHUB})
     assert list(check_providers(good)) == ["gh"]
+
+
+def test_the_shipped_example_providers_are_valid(tmp_path: Path) -> None:
+    from porch.auth import check_providers
+    from porch.settings import load_settings
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "porch.toml"
+    providers = check_providers(load_settings(example, environ={}, data_dir=tmp_path))
+    assert {pid: p.type for pid, p in providers.items()} == {
+        "github": "github",
+        "company": "oidc",
+        "fediverse": "mastodon",
+        "indieweb": "indieauth",
+    }

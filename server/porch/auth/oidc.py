@@ -42,12 +42,16 @@ class OIDCProvider(Provider):
     default_name = "OpenID Connect"
 
     def __init__(self, provider_id: str, conf: Mapping[str, Any], context: Context) -> None:
-        preset_name = conf.get("type", "oidc")
-        preset = PRESETS.get(preset_name, {})
+        # A preset is named by the type (`type = "google"`) or, equivalently, `type = "oidc"` + `preset = "google"`.
+        preset_name = conf.get("preset") if conf.get("type", "oidc") == "oidc" else conf.get("type")
+        if preset_name is not None and preset_name not in PRESETS:
+            known = ", ".join(PRESETS)
+            raise ConfigError(f"providers.{provider_id}.preset must be one of {known} (got {preset_name!r})")
+        preset = PRESETS.get(preset_name, {}) if preset_name else {}
         allowed = {"issuer", "client_id", "client_secret", "scope"} | set(preset.get("options", {}))
-        check_keys(conf, provider_id, allowed)
+        check_keys(conf, provider_id, allowed | ({"preset"} if conf.get("type", "oidc") == "oidc" else set()))
         super().__init__(provider_id, conf, context)
-        self.type = preset_name
+        self.type = str(conf.get("type", "oidc"))
         self.name = optional_string(conf, provider_id, "name") or preset.get("name", self.default_name)
         options = {key: conf.get(key, default) for key, default in preset.get("options", {}).items()}
         for key, value in options.items():
