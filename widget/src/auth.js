@@ -11,6 +11,7 @@
 import { h, safeHref, setText } from './dom.js';
 
 const POLL_MS = 1000;
+const RETRY_MS = 3000; // how often to ask while the popup is closed or cut off from us
 const LOGIN_MS = 600000; // the server forgets a login after 10 minutes
 
 export const sessionKey = (server, site) => `porch:session:${server}|${site}`;
@@ -86,9 +87,10 @@ export function createAuth({ server, site, store, api, t, onChange }) {
       if (data.type === 'porch:sign-in-failed') stop(), say({ code: data.error });
     };
     const onFocus = () => popup.closed && redeem(login);
+    let asked = 0;
     const timer = setInterval(() => {
       if (Date.now() - started > LOGIN_MS) stop();
-      else if (popup.closed) redeem(login);
+      else if (popup.closed && Date.now() - asked >= RETRY_MS) (asked = Date.now()), redeem(login);
     }, POLL_MS);
     pending = { login, timer, onMessage, onFocus };
     addEventListener('message', onMessage);
