@@ -175,8 +175,16 @@ def test_sign_in_comment_log_out_and_change_identity(
     expect(article_of(page, "Now as Bob").locator(".name")).to_have_text("Bob Example")
 
     # After a reload the widget is still signed in (localStorage of the host page, keyed by server and site).
+    sent: list[tuple[str, str, str | None]] = []
+    page.on("request", lambda r: sent.append((r.method, r.url, r.headers.get("authorization"))))
     page.reload()
     expect(auth.get_by_text("Bob Example")).to_be_visible()
+    w.get_by_label("Comment", exact=True).fill("After reload")
+    w.get_by_role("button", name="Post Comment").click()
+    expect(article_of(page, "After reload").locator(".name")).to_have_text("Bob Example")
+    api_calls = [(m, url.split("?")[0].split("/api/v1/")[1], header) for m, url, header in sent if "/api/v1/" in url]
+    assert any(method == "GET" and name == "me" and header for method, name, header in api_calls)
+    assert any(method == "POST" and name == "comments" and header for method, name, header in api_calls)
 
 
 def test_popup_without_opener_asks_to_continue(page: Any, host: HostSite, signin_server: SignInServer) -> None:
