@@ -280,15 +280,16 @@ class Proxy:
                 continue
             except OSError:
                 return
-            if self.down.is_set():
-                client.close()
-                continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target_port))
             except OSError:
                 client.close()
                 continue
-            with self.lock:
+            with self.lock:  # cut() takes the lock too: a connection is either dropped by it or refused here
+                if self.down.is_set():
+                    client.close()
+                    upstream.close()
+                    continue
                 self.pairs.append((client, upstream))
             threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
 
@@ -312,8 +313,8 @@ class Proxy:
                     s.close()
 
     def cut(self) -> None:
-        self.down.set()
         with self.lock:
+            self.down.set()
             pairs, self.pairs = self.pairs, []
         for pair in pairs:
             for s in pair:

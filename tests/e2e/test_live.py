@@ -15,8 +15,9 @@ pytestmark = pytest.mark.e2e
 
 
 def wait_live(page: Any) -> None:
-    """The "Connecting…" status is hidden once the socket said hello."""
-    expect(widget(page).locator(".status")).to_be_hidden(timeout=10_000)
+    """The socket said hello: the widget is live, and its "Connecting…" status is hidden."""
+    expect(widget(page)).to_have_attribute("data-live", "live", timeout=10_000)
+    expect(widget(page).locator(".status")).to_be_hidden()
 
 
 @pytest.fixture

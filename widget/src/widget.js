@@ -272,12 +272,17 @@ export function mountWidget(config, place) {
   // Keeps the comment at the top of the viewport where it is while `change` runs.
   function keepInPlace(change) {
     let anchor = null;
-    let top = Infinity;
-    for (const li of els.values()) {
-      const rect = li.firstChild.getBoundingClientRect();
-      if (rect.height && rect.top >= 0 && rect.top < top) {
-        top = rect.top;
-        anchor = li.firstChild;
+    let top = 0;
+    // Top-level items first (cheap: off-screen ones are not laid out), then the first comment inside that starts
+    // on screen.
+    find: for (const item of list.children) {
+      if (item.getBoundingClientRect().bottom <= 0) continue;
+      for (const article of item.querySelectorAll('article')) {
+        top = article.getBoundingClientRect().top;
+        if (top >= 0) {
+          anchor = article;
+          break find;
+        }
       }
     }
     change();
@@ -398,7 +403,9 @@ export function mountWidget(config, place) {
     }
   }
 
+  // state: 'connecting' or 'live' (also readable by the host page as data-live on the widget's element).
   function setStatus(state) {
+    host.dataset.live = state;
     status.hidden = state === 'live';
     setText(status, t('connecting'));
   }
