@@ -433,3 +433,24 @@ def test_data_target_renders_into_an_element_later_in_the_page(
     open_widget(page, host.page("/target", html))
     assert page.evaluate("() => document.querySelector('#comments > .porch-comments') !== null")
     expect(article_of(page, "Rendered into the target")).to_be_visible()
+
+
+def test_a_widget_destroyed_before_it_loaded_keeps_the_draft(
+    page: Any, host: HostSite, porch_server: PorchServer, thread_key: str
+) -> None:
+    html = f"""<!doctype html><html lang="en"><head><title>SPA</title></head><body><main><div id="c"></div>
+<script src="{porch_server.base}porch.js" data-site="test" data-mount="false"></script></main></body></html>"""
+    page.goto(host.page("/quick-destroy", html))
+    key = f"porch:draft:{porch_server.base}|test|{thread_key}"
+    kept = page.evaluate(
+        """([key, thread]) => {
+            localStorage.setItem(key, JSON.stringify({ text: 'typed earlier', parent: null }));
+            Porch.mount(document.getElementById('c'), { thread }).destroy();
+            dispatchEvent(new PageTransitionEvent('pagehide'));
+            return JSON.parse(localStorage.getItem(key));
+        }""",
+        [key, thread_key],
+    )
+    assert kept == {"text": "typed earlier", "parent": None}
+    page.evaluate("thread => { window.w = Porch.mount(document.getElementById('c'), { thread }); }", thread_key)
+    expect(page.get_by_label("Comment", exact=True)).to_have_value("typed earlier")

@@ -53,6 +53,7 @@ export function mountWidget(config, place) {
   let replyTo = null;
   let connection = null;
   let destroyed = false;
+  let formReady = false; // until the form is shown (and any draft restored), there is no draft to save
   const els = new Map();
   const deletedHere = new Set();
 
@@ -412,6 +413,7 @@ export function mountWidget(config, place) {
 
   // ---- posting, editing, deleting ---------------------------------------------------------------------------
   function saveDraft() {
+    if (!formReady) return;
     if (text.value) store.set(draftId, { text: text.value, parent: replyTo });
     else store.remove(draftId);
   }
@@ -632,6 +634,7 @@ export function mountWidget(config, place) {
       urlInput.value = guest.url || '';
     }
     formSlot.append(form);
+    formReady = true;
     const draft = store.get(draftId);
     if (draft && draft.text) {
       text.value = draft.text;
