@@ -370,6 +370,11 @@ def test_keyboard_only_reply_and_post(page: Any, host: HostSite, porch_server: P
     tab_to("Reply to Alice")
     page.keyboard.press("Enter")
     assert (active_in_widget(page) or {})["id"] == "porch-text"
+    page.keyboard.press("Escape")  # changed their mind: back to the Reply button
+    expect(widget(page).locator("h3")).to_have_text("Leave a Reply")
+    assert (active_in_widget(page) or {})["label"] == "Reply to Alice"
+    page.keyboard.press("Enter")
+    expect(widget(page).locator("h3")).to_have_text("Leave a Reply to Alice")
     page.keyboard.type("Typed without a mouse")
     tab_to("porch-name")
     page.keyboard.type("Keys")

@@ -110,7 +110,12 @@ export function mountWidget(config, place) {
   );
   const form = h(
     'form',
-    { novalidate: true, 'aria-labelledby': 'porch-form-title', onsubmit: submit },
+    {
+      novalidate: true,
+      'aria-labelledby': 'porch-form-title',
+      onsubmit: submit,
+      onkeydown: (event) => event.key === 'Escape' && replyTo && cancelReply(true),
+    },
     h('div', { class: 'formhead' }, formTitle, cancelButton),
     field('comment', text),
     guestBox,
