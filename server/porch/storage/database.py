@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import databases
 from databases.core import Connection
 
-from porch.storage import migrations
+from porch.storage import migrations, sql
 
 T = TypeVar("T")
 Work = Callable[[Connection], Awaitable[Any]]
@@ -145,21 +145,21 @@ class Storage:
         assert writer is not None
         outcomes: list[tuple[bool, Any]] = []
         try:
-            await writer.execute("BEGIN IMMEDIATE" if self.is_sqlite else "BEGIN")
+            await sql.execute(writer, "BEGIN IMMEDIATE" if self.is_sqlite else "BEGIN")
             if not self.is_sqlite:
-                await writer.execute(f"SELECT pg_advisory_xact_lock({EVENT_ORDER_LOCK_ID})")
+                await sql.execute(writer, f"SELECT pg_advisory_xact_lock({EVENT_ORDER_LOCK_ID})")
             for index, (work, _) in enumerate(batch):
                 savepoint = f"w{index}"
-                await writer.execute(f"SAVEPOINT {savepoint}")
+                await sql.execute(writer, f"SAVEPOINT {savepoint}")
                 try:
                     result = await work(writer)
                 except Exception as exc:
-                    await writer.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                    await sql.execute(writer, f"ROLLBACK TO SAVEPOINT {savepoint}")
                     outcomes.append((False, exc))
                 else:
-                    await writer.execute(f"RELEASE SAVEPOINT {savepoint}")
+                    await sql.execute(writer, f"RELEASE SAVEPOINT {savepoint}")
                     outcomes.append((True, result))
-            await writer.execute("COMMIT")
+            await sql.execute(writer, "COMMIT")
         except Exception as exc:  # the transaction itself failed: nothing in it was stored
             logger.exception("write transaction failed")
             try:

@@ -37,7 +37,13 @@ async def fetch_one(conn: Connection, sql: str, values: Mapping[str, Any] | None
 
 
 async def execute(conn: Connection, sql: str, values: Mapping[str, Any] | None = None) -> None:
-    await fetch_all(conn, sql, values)
+    """A statement whose rows, if any, are not needed (asyncpg sends one without parameters unprepared)."""
+    raw = conn.raw_connection
+    if isinstance(raw, aiosqlite.Connection):
+        await raw.execute_fetchall(sql, values or {})
+        return
+    query, names = _positional(sql)
+    await raw.execute(query, *((values or {})[name] for name in names))
 
 
 @functools.cache
