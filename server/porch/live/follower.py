@@ -25,7 +25,7 @@ from porch.storage import events as event_rows
 
 logger = logging.getLogger("porch.live")
 
-SAFETY_NET_INTERVAL = 5.0  # seconds between reads of the log when no notification arrives
+SAFETY_NET_INTERVAL = 15.0  # seconds between reads of the log when no notification arrives
 PAGE = 500
 RETRY_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0)  # after a failed read, e.g. while the database restarts
 

@@ -1,0 +1,141 @@
+"""Real Porch server processes for the live tests: `python -m porch serve` sharing one PostgreSQL database
+and, for the redis backend, the Redis on this machine. Clients use the `websockets` library."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+REPO = Path(__file__).resolve().parents[2]
+REDIS_URL = "redis://127.0.0.1:6379/0"
+MAX_LENGTH = 60_000  # big comments fill a slow reader's buffers quickly
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def config(database: str, live: str, port: int) -> str:
+    return f"""
+public_url = "http://127.0.0.1:{port}"
+database = "{database}"
+live = "{live}"
+secret_key = "live-test-secret-key-0123456789"
+
+[sites.blog]
+origins = ["https://blog.example.com"]
+rate_limit = 0
+max_length = {MAX_LENGTH}
+"""
+
+
+@dataclass
+class Server:
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def live_url(self, thread: str, after: int | None = None) -> str:
+        url = f"ws://127.0.0.1:{self.port}/api/v1/live?site=blog&thread={thread}"
+        return url if after is None else f"{url}&after={after}"
+
+    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def post_now(self, thread: str, text: str) -> tuple[int, Any]:
+        body = {"site": "blog", "thread": thread, "text": text, "author": {"name": "Tester"}}
+        return self.request("POST", "/api/v1/comments", body)
+
+    async def post(self, thread: str, text: str) -> dict[str, Any]:
+        status, body = await asyncio.to_thread(self.post_now, thread, text)
+        assert status == 201, (status, body)
+        return body["comment"]  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_servers(tmp_path: Path, database: str, live: str, count: int) -> list[Server]:
+    """Start `count` processes at once (on an empty database they race to migrate) and wait for each."""
+    servers = []
+    for index in range(count):
+        port = free_port()
+        folder = tmp_path / f"server{index}"
+        folder.mkdir()
+        (folder / "porch.toml").write_text(config(database, live, port))
+        log = folder / "server.log"
+        command = [sys.executable, "-m", "porch", "serve", "--config", str(folder / "porch.toml")]
+        command += ["--data-dir", str(folder), "--port", str(port), "--log-level", "warning"]
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                command,
+                cwd=REPO,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        servers.append(Server(port, process, log))
+    for server in servers:
+        _wait_healthy(server)
+    return servers
+
+
+def _wait_healthy(server: Server, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise AssertionError(f"server exited:\n{server.log.read_text()}")
+        try:
+            with urllib.request.urlopen(server.base + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"server did not start:\n{server.log.read_text()}")
+
+
+async def connect(url: str, **options: Any) -> ClientConnection:
+    return await websockets.connect(url, proxy=None, compression=None, **options)
+
+
+async def next_frame(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
+    """The next frame other than a keep-alive ping, failing the test if none comes within `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        try:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), max(remaining, 0.001)))
+        except TimeoutError:
+            raise AssertionError(f"nothing arrived within {timeout} s") from None
+        if frame["type"] != "ping":
+            return frame  # type: ignore[no-any-return]
