@@ -1,8 +1,9 @@
 """The database handle: connections, serialised writes with group commit, and durability settings.
 
 Writes go through one long-lived connection, one batch at a time. Requests that arrive while a batch is
-being committed wait and are committed together in the next transaction (group commit), each inside its own
-savepoint so that one failing request rolls back only its own changes. A caller's `write()` returns only
+being committed wait and are committed together in the next transaction (group commit); if one of them
+fails, the batch is run again with each request inside its own savepoint, so that it rolls back only its
+own changes. A caller's `write()` returns only
 after its transaction has committed, and on SQLite `synchronous=FULL` makes that commit durable: an
 acknowledged comment survives the process being killed, and the machine losing power.
 
@@ -125,7 +126,8 @@ class Storage:
         """Run `work` in a write transaction and return its result once that transaction has committed.
 
         If `work` raises, its changes are rolled back and the exception is raised here; other writes in the
-        same batch are not affected.
+        same batch are not affected. `work` may run more than once (see `_run_batch`): it must only act
+        through the connection it is given.
         """
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._pending.append((work, future))
@@ -143,23 +145,14 @@ class Storage:
     async def _commit_batch(self, batch: list[tuple[Work, asyncio.Future[Any]]]) -> None:
         writer = self._writer
         assert writer is not None
-        outcomes: list[tuple[bool, Any]] = []
         try:
-            await sql.execute(writer, "BEGIN IMMEDIATE" if self.is_sqlite else "BEGIN")
-            if not self.is_sqlite:
-                await sql.execute(writer, f"SELECT pg_advisory_xact_lock({EVENT_ORDER_LOCK_ID})")
-            for index, (work, _) in enumerate(batch):
-                savepoint = f"w{index}"
-                await sql.execute(writer, f"SAVEPOINT {savepoint}")
-                try:
-                    result = await work(writer)
-                except Exception as exc:
-                    await sql.execute(writer, f"ROLLBACK TO SAVEPOINT {savepoint}")
-                    outcomes.append((False, exc))
+            try:
+                outcomes = await self._run_batch(writer, batch, savepoints=False)
+            except _WorkFailed as failed:  # rolled back: run the works again, each in its own savepoint
+                if len(batch) == 1:
+                    outcomes = [(False, failed.error)]
                 else:
-                    await sql.execute(writer, f"RELEASE SAVEPOINT {savepoint}")
-                    outcomes.append((True, result))
-            await sql.execute(writer, "COMMIT")
+                    outcomes = await self._run_batch(writer, batch, savepoints=True)
         except Exception as exc:  # the transaction itself failed: nothing in it was stored
             logger.exception("write transaction failed")
             try:
@@ -177,3 +170,43 @@ class Storage:
                 future.set_result(value)
             else:
                 future.set_exception(value)
+
+    async def _run_batch(
+        self, writer: Connection, batch: list[tuple[Work, asyncio.Future[Any]]], *, savepoints: bool
+    ) -> list[tuple[bool, Any]]:
+        """Run the works of `batch` in one transaction, commit it, and return each work's outcome.
+
+        Without `savepoints` the works run back to back, and the first one to fail rolls the whole
+        transaction back and raises `_WorkFailed`. With them, each work runs in its own savepoint, so that a
+        failing work undoes only its own changes. Savepoints cost two round trips per work and most batches
+        have no failure, so a batch is tried without them first; a work may therefore run twice, and must not
+        act outside the database.
+        """
+        await sql.execute(writer, "BEGIN IMMEDIATE" if self.is_sqlite else "BEGIN")
+        if not self.is_sqlite:
+            await sql.execute(writer, f"SELECT pg_advisory_xact_lock({EVENT_ORDER_LOCK_ID})")
+        outcomes: list[tuple[bool, Any]] = []
+        for index, (work, _) in enumerate(batch):
+            savepoint = f"w{index}"
+            if savepoints:
+                await sql.execute(writer, f"SAVEPOINT {savepoint}")
+            try:
+                result = await work(writer)
+            except Exception as exc:
+                if not savepoints:
+                    await sql.execute(writer, "ROLLBACK")
+                    raise _WorkFailed(exc) from exc
+                await sql.execute(writer, f"ROLLBACK TO SAVEPOINT {savepoint}")
+                outcomes.append((False, exc))
+            else:
+                if savepoints:
+                    await sql.execute(writer, f"RELEASE SAVEPOINT {savepoint}")
+                outcomes.append((True, result))
+        await sql.execute(writer, "COMMIT")
+        return outcomes
+
+
+class _WorkFailed(Exception):
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
