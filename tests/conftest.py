@@ -40,6 +40,12 @@ async def _reset_postgres_database(name: str) -> None:
         await conn.close()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's synchronous API keeps an event loop running in the main thread
+    for as long as its session fixture lives, and `asyncio.run` cannot be called while it does."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
 @pytest.fixture(scope="session")
 def postgres_database_name() -> str:
     """One database per test run (and per xdist worker), emptied before each test that uses it."""
