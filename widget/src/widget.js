@@ -75,7 +75,10 @@ export function mountWidget(config, place) {
   const section = h(
     'section',
     { class: 'porch', lang, 'aria-labelledby': 'porch-heading' },
-    h('div', { class: 'bar' }, heading, newButton, status, h('span', { class: 'sort' }, sortLabel, sortSelect)),
+    h('div', { class: 'bar' }, heading, status, h('span', { class: 'sort' }, sortLabel, sortSelect)),
+    // "N new comments" floats over the thread (no layout space, so showing it moves nothing) and stays in view
+    // while the reader is anywhere in the widget.
+    h('div', { class: 'float' }, newButton),
     announcer,
     message,
     list,
