@@ -124,7 +124,7 @@ def test_example_is_valid(tmp_path):
 
 def test_check_config_command(tmp_path):
     config = tmp_path / "porch.toml"
-    config.write_text('public_url = "https://c.example.com"\n[providers.gh]\ntype = "github"\n')
+    config.write_text('public_url = "https://c.example.com"\n[providers.gh]\ntype = "github"\nclient_id = "i"\nclient_secret = "s"\n')
     result = subprocess.run(
         [sys.executable, "-m", "porch", "check-config", "--config", str(config), "--data-dir", str(tmp_path)],
         capture_output=True,
@@ -133,6 +133,15 @@ def test_check_config_command(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "https://c.example.com/auth/gh/callback" in result.stdout
+    config.write_text('[providers.gh]\ntype = "github"\nclient_id = "x"\nclient_secrett = "typo"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "porch", "check-config", "--config", str(config), "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "providers.gh" in result.stderr and "Traceback" not in result.stderr
     config.write_text("[sites.blog]\nmax_length = 0\n")
     result = subprocess.run(
         [sys.executable, "-m", "porch", "check-config", "--config", str(config), "--data-dir", str(tmp_path)],

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from porch import __version__
+from porch.auth import check_providers
 from porch.settings import ConfigError, Settings, load_settings
 from porch.storage import Storage
 from porch.storage.migrations import HEAD
@@ -38,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     default_url = f"http://{getattr(args, 'host', '127.0.0.1')}:{getattr(args, 'port', 8000)}"
     try:
         settings = load_settings(args.config, data_dir=args.data_dir, default_public_url=default_url)
+        check_providers(settings)  # each provider type checks its own keys
     except ConfigError as exc:
         print(f"porch: configuration error: {exc}", file=sys.stderr)
         return 2

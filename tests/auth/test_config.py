@@ -89,7 +89,8 @@ def test_site_offers_only_its_providers(tmp_path: Path) -> None:
         blog = porch.get("/api/v1/sites/blog").json()
         other = porch.get("/api/v1/sites/other").json()
         assert [p["id"] for p in blog["providers"]] == ["gh"]
-        assert not blog["guests"]
+        assert blog["guests"] is False
+        assert blog["guest_fields"] is None
         assert other["providers"] == [
             {"id": "gh", "type": "github", "name": "GitHub", "input": None},
             {"id": "fedi", "type": "mastodon", "name": "Fediverse", "input": "instance"},

@@ -160,7 +160,7 @@ export function createAuth({ server, site, store, api, t, onChange }) {
     // Called once the site is known (GET /api/v1/sites/SITE): the element for the top of the form, or null.
     slot(info) {
       providers = (info && info.providers) || [];
-      guests = !(info && info.guests === null);
+      guests = !(info && info.guests === false);
       if (!session && !providers.length) return null;
       render();
       // A kept session may have been revoked or have expired meanwhile.

@@ -18,7 +18,9 @@ async def site_info(request: Request) -> Response:
             "title": site.title,
             "max_length": site.max_length,
             "edit_window": site.edit_window,
-            "guests": {"name": "required", "email": "optional", "url": "optional"} if site.guests else None,
+            # Whether guests may comment, and if so which of their fields are asked for.
+            "guests": site.guests,
+            "guest_fields": {"name": "required", "email": "optional", "url": "optional"} if site.guests else None,
             **app.site_extras(site),
         }
     )
