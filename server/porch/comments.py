@@ -173,24 +173,27 @@ class Comments:
                 if parent_row.thread_id != thread.id:
                     raise ApiError(422, "parent_in_other_thread", "The comment you are replying to is on another page.")
             if viewer is not None:
-                identity_id = viewer.identity_id
+                author = viewer
             else:
                 assert guest is not None
                 name = guest.name.strip()
                 avatar = f"{self._settings.public_url}/avatar/{avatar_hash(self._settings.secret_key, guest.email, name)}.svg"
-                identity_id = await identity_rows.insert_guest(conn, name, guest.email or None, guest.url or None, avatar)
-            comment_id = await comment_rows.insert(
+                author = await identity_rows.insert_guest_author(conn, name, guest.email or None, guest.url or None, avatar)
+            comment = await comment_rows.insert(
                 conn,
                 thread_id=thread.id,
                 parent=parent_row,
-                identity_id=identity_id,
+                author=author,
                 text=text,
                 html=html,
                 status=CommentStatus.APPROVED,
                 client_hash=client_hash,
                 created=now,
             )
-            return await self._record(conn, thread, comment_id, EventKind.CREATED)
+            # A guest's identity was made just now; a signed-in profile may have changed since the session
+            # was read, so that comment is read back.
+            stored = comment if viewer is None else None
+            return await self._record(conn, thread, comment.id, EventKind.CREATED, stored=stored)
 
         comment, event = await self._storage.write(work)
         await self._announce([event])
@@ -277,9 +280,10 @@ class Comments:
         return comment
 
     async def _record(
-        self, conn: Connection, thread: Thread, comment_id: int, kind: EventKind
+        self, conn: Connection, thread: Thread, comment_id: int, kind: EventKind, stored: StoredComment | None = None
     ) -> tuple[StoredComment, Event]:
-        comment = await comment_rows.get(conn, comment_id)
+        """Append the event of a change to the log. `stored`: the comment as stored, if the caller has it."""
+        comment = stored or await comment_rows.get(conn, comment_id)
         assert comment is not None
         payload = json.dumps(self.public(comment), ensure_ascii=False, separators=(",", ":"))
         public = comment.status != CommentStatus.PENDING

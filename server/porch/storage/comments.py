@@ -60,13 +60,16 @@ async def insert(
     *,
     thread_id: int,
     parent: StoredComment | None,
-    identity_id: int,
+    author: Author,
     text: str,
     html: str,
     status: CommentStatus,
     client_hash: str | None,
     created: float,
-) -> int:
+) -> StoredComment:
+    """Store a new comment and return it as stored (without reading it back)."""
+    parent_id = parent.id if parent else None
+    root_id = (parent.root_id or parent.id) if parent else None
     row = await sql.fetch_one(
         conn,
         "INSERT INTO comments (thread_id, parent_id, root_id, identity_id, text, html, status, score,"
@@ -74,9 +77,9 @@ async def insert(
         " :status, 0, :client_hash, :created, NULL) RETURNING id",
         {
             "thread_id": thread_id,
-            "parent_id": parent.id if parent else None,
-            "root_id": (parent.root_id or parent.id) if parent else None,
-            "identity_id": identity_id,
+            "parent_id": parent_id,
+            "root_id": root_id,
+            "identity_id": author.identity_id,
             "text": text,
             "html": html,
             "status": status.value,
@@ -85,7 +88,19 @@ async def insert(
         },
     )
     assert row is not None
-    return int(row[0])
+    return StoredComment(
+        id=int(row[0]),
+        thread_id=thread_id,
+        parent_id=parent_id,
+        root_id=root_id,
+        status=status,
+        text=text,
+        html=html,
+        score=0,
+        created=created,
+        edited=None,
+        author=author,
+    )
 
 
 async def update_text(conn: Connection, comment_id: int, text: str, html: str, edited: float) -> None:

@@ -9,13 +9,22 @@ import time
 import sqlalchemy as sa
 from databases.core import Connection
 
-from porch.models import GUEST_PROVIDER
+from porch.models import GUEST_PROVIDER, Author
 from porch.storage import sql
 from porch.storage.schema import identities
 
 
 async def insert_guest(conn: Connection, name: str, email: str | None, url: str | None, avatar: str | None) -> int:
-    return await _insert(conn, GUEST_PROVIDER, secrets.token_hex(16), name, email, url, avatar)
+    return (await insert_guest_author(conn, name, email, url, avatar)).identity_id
+
+
+async def insert_guest_author(
+    conn: Connection, name: str, email: str | None, url: str | None, avatar: str | None
+) -> Author:
+    """A new guest identity, as the author of the comment it is created for."""
+    subject = secrets.token_hex(16)
+    identity_id = await _insert(conn, GUEST_PROVIDER, subject, name, email, url, avatar)
+    return Author(identity_id, GUEST_PROVIDER, subject, name, email, url, avatar)
 
 
 async def upsert(
