@@ -119,7 +119,7 @@ def test_every_setting_is_documented_in_the_example():
 def test_example_is_valid(tmp_path):
     settings = load_settings(EXAMPLE, environ={}, data_dir=tmp_path)
     assert settings.sites["blog"].origins == ("https://blog.example.com",)
-    assert set(settings.providers) == {"github", "company", "fediverse", "indieweb"}
+    assert set(settings.providers) == {"github", "google", "company", "fediverse", "indieweb"}
 
 
 def test_check_config_command(tmp_path):
@@ -151,3 +151,20 @@ def test_check_config_command(tmp_path):
     )
     assert result.returncode == 2
     assert "sites.blog.max_length" in result.stderr
+
+
+def test_every_provider_setting_is_documented_in_the_example(tmp_path):
+    """Each provider type names the keys it accepts when given an unknown one; each must be in the example."""
+    from porch.auth import PROVIDER_TYPES, check_providers
+
+    text = EXAMPLE.read_text()
+    for provider_type in PROVIDER_TYPES:
+        settings = load_settings(
+            None, environ={}, data_dir=tmp_path, overrides={"providers": {"p": {"type": provider_type, "bogus": 1}}}
+        )
+        with pytest.raises(ConfigError, match="known: ") as error:
+            check_providers(settings)
+        known = str(error.value).split("known: ", 1)[1].split(", ")
+        assert "type" in known
+        for key in known:
+            assert re.search(rf"^#? ?{key} = ", text, re.MULTILINE), f"{provider_type}: {key!r} not documented"

@@ -129,6 +129,7 @@ def test_the_shipped_example_providers_are_valid(tmp_path: Path) -> None:
     providers = check_providers(load_settings(example, environ={}, data_dir=tmp_path))
     assert {pid: p.type for pid, p in providers.items()} == {
         "github": "github",
+        "google": "google",
         "company": "oidc",
         "fediverse": "mastodon",
         "indieweb": "indieauth",
