@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ class HubStats:
     events_encoded: int = 0  # frames built from events: one per public event with subscribers
     frames_queued: int = 0  # event frames handed to subscribers
     dropped_slow: int = 0  # subscribers closed with 1013
+    fanout_seconds: float = 0.0  # time spent handing frames over (writing them, for sockets that take them)
 
 
 class Hub:
@@ -77,11 +79,13 @@ class Hub:
             subscribers = self._threads.get((event.site, event.thread_key))
             if not subscribers:
                 continue
+            started = time.perf_counter()
             frame = event_frame(event)
             self.stats.events_encoded += 1
             self.stats.frames_queued += len(subscribers)
             for subscriber in tuple(subscribers):  # a copy: a slow one leaves the set while we loop
                 subscriber.offer(frame)
+            self.stats.fanout_seconds += time.perf_counter() - started
 
     # Subscribing
 

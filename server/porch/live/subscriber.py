@@ -6,7 +6,11 @@ wait here until the socket takes them; a socket that stops reading lets them pil
 subscriber is dropped: its backlog is freed and the socket is closed with 1013, after which the client
 resumes from the last seq it saw.
 
-Idle sockets cost no task: a writer task exists only while frames are waiting.
+A frame is written at once when the socket can take it, which is nearly always: the send runs to its end
+without a task. Only a socket that cannot take it (its buffers are full) gets a writer task, for as long as
+frames wait. Tasks for thousands of sockets on every event would cost time, and since they would all be
+alive together they would be kept past the young garbage collections and bring on full ones, which walk
+every object of the process (about 0.8 s with 9,900 sockets).
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from starlette.websockets import WebSocketDisconnect
 
@@ -26,7 +31,7 @@ logger = logging.getLogger("porch.live")
 MAX_BACKLOG = 1024 * 1024
 CLOSE_TOO_SLOW = 1013  # "try again later": the client should reconnect with `after`
 
-Send = Callable[[Message], Awaitable[None]]
+Send = Callable[[Message], Coroutine[Any, Any, None]]
 
 # What sending to a socket that has gone away raises (Starlette turns the server's OSError into
 # WebSocketDisconnect, and refuses with RuntimeError once a close has been sent).
@@ -85,27 +90,49 @@ class Subscriber:
             self._queue(PING)
 
     def _queue(self, frame: Frame) -> None:
+        if self._writer is None:
+            self._write_now(frame)
+            return
         if self._waiting + frame.size > self.max_backlog:
             self.drop()
             return
         self._backlog.append(frame)
         self._waiting += frame.size
-        if self._writer is None:
-            self._writer = asyncio.create_task(self._write())
 
-    async def _write(self) -> None:
+    def _write_now(self, frame: Frame) -> None:
+        """Write `frame` without a task if the socket takes it at once; otherwise hand it to a writer task."""
+        send = self._send(frame.message)
         try:
+            blocked_on = send.send(None)
+        except StopIteration:
+            return  # written
+        except _GONE:
+            self._gone()
+            return
+        # The socket is not writable: the send is parked (before writing anything) until it is.
+        self._backlog.append(frame)
+        self._waiting += frame.size
+        self._writer = asyncio.create_task(self._write(send, blocked_on))
+
+    async def _write(self, started: Coroutine[Any, Any, None], blocked_on: Any) -> None:
+        try:
+            await _finish(started, blocked_on)
+            self._waiting -= self._backlog.popleft().size
             while self._backlog:
                 frame = self._backlog[0]
                 await self._send(frame.message)
                 self._backlog.popleft()
                 self._waiting -= frame.size
         except _GONE:
-            self.gone = True
-            self._backlog.clear()
-            self._waiting = 0
+            self._gone()
         finally:
+            started.close()  # a no-op once it has finished; cleans up if we were cancelled before it did
             self._writer = None
+
+    def _gone(self) -> None:
+        self.gone = True
+        self._backlog.clear()
+        self._waiting = 0
 
     def drop(self) -> None:
         """Too much is waiting: stop queueing, free the backlog, and close the socket with 1013."""
@@ -114,8 +141,7 @@ class Subscriber:
         self.gone = True
         logger.info("dropping a live subscriber that does not keep up (%d bytes waiting)", self._waiting)
         self._held.clear()
-        self._backlog.clear()
-        self._waiting = 0
+        self._gone()
         if self._on_drop is not None:
             self._on_drop(self)
         # The writer can only be parked waiting for the socket to become writable, before it has written
@@ -138,3 +164,24 @@ class Subscriber:
                 task.cancel()
         self._backlog.clear()
         self._held.clear()
+
+
+async def _finish(send: Coroutine[Any, Any, None], blocked_on: Any) -> None:
+    """Run a send that was started by hand (`send.send(None)`) and is parked on `blocked_on`, to its end.
+
+    This is what a task does with a coroutine: wait until what it is parked on is done, then resume it.
+    If our task is cancelled meanwhile, the send is closed where it is parked, before it wrote anything.
+    """
+    while True:
+        try:
+            if blocked_on is None:  # a bare yield, as asyncio.sleep(0) does
+                await asyncio.sleep(0)
+            else:
+                await asyncio.wait([blocked_on])  # returns when done; its outcome is for `send` to see
+        except asyncio.CancelledError:
+            send.close()
+            raise
+        try:
+            blocked_on = send.send(None)
+        except StopIteration:
+            return
