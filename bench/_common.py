@@ -62,9 +62,22 @@ class Server:
     def start(self) -> Server:
         env = {**os.environ, "PYTHONPATH": str(REPO / "server")}
         env = {key: value for key, value in env.items() if not key.startswith("PORCH_")}
-        command = [sys.executable, "-m", "porch", "serve", "--config", str(self.config),
-                   "--data-dir", str(self.data_dir), "--host", "127.0.0.1", "--port", str(self.port),
-                   "--log-level", "warning"]
+        command = [
+            sys.executable,
+            "-m",
+            "porch",
+            "serve",
+            "--config",
+            str(self.config),
+            "--data-dir",
+            str(self.data_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+        ]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir, env=env)
         deadline = time.monotonic() + 30
@@ -88,6 +101,12 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far, all its threads (from /proc)."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, exactly like a crash."""
@@ -115,8 +134,14 @@ def request(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
 
 
 def post_comment(base: str, thread: str, text: str, name: str, parent: str | None = None) -> str:
-    body = {"site": SITE, "thread": thread, "text": text, "author": {"name": name}, "title": f"Post {thread}",
-            "url": f"http://127.0.0.1/{thread.strip('/')}"}
+    body = {
+        "site": SITE,
+        "thread": thread,
+        "text": text,
+        "author": {"name": name},
+        "title": f"Post {thread}",
+        "url": f"http://127.0.0.1/{thread.strip('/')}",
+    }
     if parent is not None:
         body["parent"] = parent
     status, answer = request(f"{base}/api/v1/comments", "POST", body)
@@ -127,12 +152,12 @@ def post_comment(base: str, thread: str, text: str, name: str, parent: str | Non
 
 # Realistic comment text: a few sentences of Markdown, sometimes with emphasis, code, a link or a list.
 
-_WORDS = (
-    "the a this that post idea point argument example code server thread reply comment article author reader "
-    "really quite just still also never always often probably certainly clearly think agree disagree wonder "
-    "tried found noticed wrote read built deployed measured broke fixed cache database query latency memory "
-    "performance design approach version release bug feature test browser page widget moderation spam privacy "
-    "because although when while after before since unless however indeed instead otherwise"
+_WORDS = (  # noqa: SIM905 (one string is easier to read than 73 quoted words)
+    "the a this that post idea point argument example code server thread reply comment article author reader"
+    " really quite just still also never always often probably certainly clearly think agree disagree wonder"
+    " tried found noticed wrote read built deployed measured broke fixed cache database query latency memory"
+    " performance design approach version release bug feature test browser page widget moderation spam"
+    " privacy because although when while after before since unless however indeed instead otherwise"
 ).split()
 _NAMES = ["Ada", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Dennis", "Frances", "Alan", "Radia", "Edsger"]
 
@@ -173,8 +198,9 @@ def _ms(text: str) -> float:
     return float(match[1]) * _UNITS[match[2]]
 
 
-def run_wrk(url: str, *, connections: int = 16, threads: int = 2, duration: int = 10,
-            script: Path | None = None) -> dict[str, float]:
+def run_wrk(
+    url: str, *, connections: int = 16, threads: int = 2, duration: int = 10, script: Path | None = None
+) -> dict[str, float]:
     """Run wrk and return requests/s and latency percentiles in milliseconds; fail on any error response."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
     if script is not None:

@@ -74,16 +74,19 @@ def main() -> None:
             ("counts10", "POST counts for 10 threads", f"{base}/api/v1/counts", script),
         ]
         print(f"wrk -c{args.connections} -t{args.wrk_threads} -d{args.duration}s, loopback, one server process\n")
-        print(f"{'endpoint':<38}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'Isso/s':>9}{'× Isso':>9}")
+        print(f"{'endpoint':<38}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'Isso/s':>9}{'x Isso':>9}")
         for name, label, url, lua in cases:
             run_wrk(url, connections=args.connections, threads=args.wrk_threads, duration=2, script=lua)  # warm up
-            result = run_wrk(url, connections=args.connections, threads=args.wrk_threads, duration=args.duration,
-                             script=lua)
+            result = run_wrk(
+                url, connections=args.connections, threads=args.wrk_threads, duration=args.duration, script=lua
+            )
             multiple = result["rps"] / ISSO[name]
             target = TARGET_MULTIPLE[name]
-            verdict = "" if target is None else ("  ok" if multiple >= target else f"  BELOW {target}×")
-            print(f"{label:<38}{result['rps']:>10,.0f}{result['p50']:>9.2f}{result['p90']:>9.2f}"
-                  f"{result['p99']:>9.2f}{ISSO[name]:>9,.0f}{multiple:>8,.0f}×{verdict}")
+            verdict = "" if target is None else ("  ok" if multiple >= target else f"  BELOW {target}x")
+            print(
+                f"{label:<38}{result['rps']:>10,.0f}{result['p50']:>9.2f}{result['p90']:>9.2f}"
+                f"{result['p99']:>9.2f}{ISSO[name]:>9,.0f}{multiple:>8,.0f}x{verdict}"
+            )
 
 
 if __name__ == "__main__":

@@ -56,13 +56,19 @@ async def _connection(port: int, until: float, seed: int, result: ClientResult) 
     try:
         while time.time() < until:
             thread = f"/w/{rng.randrange(THREADS)}/"
-            body: dict[str, object] = {"site": SITE, "thread": thread, "text": rng.choice(texts),
-                                       "author": {"name": rng.choice(names)}}
+            body: dict[str, object] = {
+                "site": SITE,
+                "thread": thread,
+                "text": rng.choice(texts),
+                "author": {"name": rng.choice(names)},
+            }
             if thread in last and rng.random() < REPLY_SHARE:
                 body["parent"] = str(last[thread])
             payload = json.dumps(body).encode()
-            head = (f"POST /api/v1/comments HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                    f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n").encode()
+            head = (
+                f"POST /api/v1/comments HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+            ).encode()
             sent = time.perf_counter()
             writer.write(head + payload)
             status_line = await reader.readuntil(b"\r\n")
@@ -95,7 +101,9 @@ def _client_process(port: int, connections: int, start: float, duration: float, 
     async def run() -> None:
         await asyncio.sleep(max(0.0, start - time.time()))
         result.started = time.time()
-        await asyncio.gather(*(_connection(port, start + duration, seed * 1000 + i, result) for i in range(connections)))
+        await asyncio.gather(
+            *(_connection(port, start + duration, seed * 1000 + i, result) for i in range(connections))
+        )
         result.finished = time.time()
 
     asyncio.run(run())
@@ -104,14 +112,16 @@ def _client_process(port: int, connections: int, start: float, duration: float, 
     return result
 
 
-def drive(port: int, clients: int, processes: int, duration: float, seed: int,
-          kill_after: tuple[float, Server] | None = None) -> tuple[list[int], list[float], dict[str, int], float, float]:
+def drive(
+    port: int, clients: int, processes: int, duration: float, seed: int, kill_after: tuple[float, Server] | None = None
+) -> tuple[list[int], list[float], dict[str, int], float, float]:
     """Run `clients` connections over `processes` processes; optionally SIGKILL the server mid-run."""
     start = time.time() + 1.0  # give every process time to start before the clock does
     shares = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
     with ProcessPoolExecutor(processes) as pool:
-        futures = [pool.submit(_client_process, port, n, start, duration, seed * 100 + i)
-                   for i, n in enumerate(shares) if n]
+        futures = [
+            pool.submit(_client_process, port, n, start, duration, seed * 100 + i) for i, n in enumerate(shares) if n
+        ]
         if kill_after is not None:
             delay, server = kill_after
             time.sleep(max(0.0, start + delay - time.time()))
@@ -150,35 +160,45 @@ def main() -> None:
         try:
             print(f"porch serve on {server.url} (one process), data in {tmp}")
             print(f"{args.processes} client processes, keep-alive connections, {args.duration:g} s per run\n")
-            print(f"{'clients':>7}{'comments/s':>12}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'client CPU':>12}"
-                  f"{'  stored / acknowledged'}")
+            print(
+                f"{'clients':>7}{'comments/s':>12}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'server CPU':>12}"
+                f"{'CPU/comment':>13}{'client CPU':>12}  stored / acknowledged"
+            )
             expected: set[int] = set()
             for n, clients in enumerate(args.clients):
+                server_cpu = server.cpu_seconds()
                 acked, latencies, failures, wall, cpu = drive(server.port, clients, args.processes, args.duration, n)
+                server_cpu = server.cpu_seconds() - server_cpu
                 expected |= set(acked)
                 stored = stored_ids(server.database)
                 missing = expected - stored
                 all_ok &= not missing and not failures
                 rate = len(acked) / wall
-                print(f"{clients:>7}{rate:>12,.0f}{percentile(latencies, 50):>9.1f}{percentile(latencies, 90):>9.1f}"
-                      f"{percentile(latencies, 99):>9.1f}{cpu / wall:>11.0%} "
-                      f"  {len(stored & expected):,} / {len(expected):,}"
-                      + (f"  MISSING {len(missing)}" if missing else "")
-                      + (f"  failures {failures}" if failures else "")
-                      + ("" if rate >= TARGET else f"  BELOW {TARGET:,.0f}/s"))
-            print(f"\nIsso: {ISSO_WRITES:,.0f} comments/s; target 3× = {TARGET:,.0f}/s (client CPU: share of one core)")
+                print(
+                    f"{clients:>7}{rate:>12,.0f}{percentile(latencies, 50):>9.1f}{percentile(latencies, 90):>9.1f}"
+                    f"{percentile(latencies, 99):>9.1f}{server_cpu / wall:>11.0%} "
+                    f"{server_cpu / max(1, len(acked)) * 1000:>9.2f} ms{cpu / wall:>11.0%} "
+                    f"  {len(stored & expected):,} / {len(expected):,}"
+                    + (f"  MISSING {len(missing)}" if missing else "")
+                    + (f"  failures {failures}" if failures else "")
+                    + ("" if rate >= TARGET else f"  BELOW {TARGET:,.0f}/s")
+                )
+            print(f"\nIsso: {ISSO_WRITES:,.0f} comments/s; target 3x = {TARGET:,.0f}/s (client CPU: share of one core)")
 
             clients = max(args.clients)
             print(f"\nCrash test: {clients} clients posting, SIGKILL to the server after 3 s, then restart...")
-            acked, _, failures, wall, _ = drive(server.port, clients, args.processes, 10.0, 99,
-                                                kill_after=(3.0, server))
+            acked, _, failures, wall, _ = drive(
+                server.port, clients, args.processes, 10.0, 99, kill_after=(3.0, server)
+            )
             server.start()
             stored = stored_ids(server.database)
             missing = set(acked) - stored
             in_flight = len(stored - expected - set(acked))
             all_ok &= not missing and bool(acked)
-            print(f"acknowledged before the kill: {len(acked):,}; present after restart: {len(set(acked) & stored):,}; "
-                  f"missing: {len(missing)}; stored but never acknowledged (in flight at the kill): {in_flight}")
+            print(
+                f"acknowledged before the kill: {len(acked):,}; present after restart: {len(set(acked) & stored):,}; "
+                f"missing: {len(missing)}; stored but never acknowledged (in flight at the kill): {in_flight}"
+            )
         finally:
             server.stop()
     print("\nresult:", "every acknowledged comment is durable" if all_ok else "FAILED (see above)")
