@@ -180,3 +180,22 @@ async def test_a_socket_that_stops_taking_frames_is_dropped_and_delays_nobody(po
     got = [json.loads(m["text"])["comment"]["id"] for m in stuck_frames[1:-1]]
     assert got == [p["id"] for p in posted[: len(got)]]
     assert len(got) < len(posted)
+
+
+async def test_a_socket_that_stalls_for_a_moment_gets_every_frame_in_order(porch: Porch) -> None:
+    writable = asyncio.Event()
+    written: list[dict[str, Any]] = []
+
+    async def stalling_send(message: dict[str, Any]) -> None:
+        if written and not writable.is_set():
+            await writable.wait()  # its buffers are full until the test lets it drain
+        written.append(json.loads(message["text"]))
+
+    await porch.live.subscribe("blog", "/stall", None, Subscriber(stalling_send))
+    posted = [await post(porch, f"comment {i}", key="/stall") for i in range(5)]
+    await asyncio.sleep(0.05)
+    assert len(written) == 1  # the hello; the first frame waits, and the others queue behind it
+    writable.set()
+    await wait_until(lambda: len(written) == 6, "the backlog to drain")
+    assert [f["comment"]["id"] for f in written[1:]] == [p["id"] for p in posted]
+    assert porch.live.stats.dropped_slow == 0
