@@ -7,6 +7,7 @@ hub sends hello, replays what the client missed, and keeps it live. The protocol
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -78,7 +79,8 @@ async def live(websocket: WebSocket) -> None:
         return  # the client left during the replay
     except Exception:
         logger.exception("could not start a live subscription to %s %s", site, key)
-        await websocket.close(CLOSE_INTERNAL_ERROR, "try again with after")
+        with contextlib.suppress(WebSocketDisconnect, OSError, RuntimeError):  # it may have left meanwhile
+            await websocket.close(CLOSE_INTERNAL_ERROR, "try again with after")
         return
     try:
         # Clients have nothing to say; reading is how a closed socket is noticed.
