@@ -23,16 +23,21 @@ from tests.live.processes import REDIS_URL, Server, connect, next_frame, start_s
 
 pytestmark = pytest.mark.slow
 
-BACKENDS = {"redis": REDIS_URL, "postgres": "postgres"}
+BACKENDS = {"redis": REDIS_URL, "postgres": "postgres", "memory": "memory"}
 
 
 @pytest.fixture(scope="module", params=list(BACKENDS))
 def servers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Server]]:
-    """Processes A and B of one deployment, started at once on an empty database of their own."""
+    """Processes A and B of one deployment, started at once on an empty database of their own.
+
+    The memory backend serves one process only: there A and B are the same process, and its outage is the
+    database's (every connection to it terminated).
+    """
     name = f"porch_live_{os.getpid()}_{request.param}"
     database = make_postgres_url(name)
-    started = start_servers(tmp_path_factory.mktemp(request.param), database, BACKENDS[request.param], 2)
-    yield started
+    count = 1 if request.param == "memory" else 2
+    started = start_servers(tmp_path_factory.mktemp(request.param), database, BACKENDS[request.param], count)
+    yield started * 2 if count == 1 else started
     for server in started:
         server.stop()
     asyncio.run(_drop_database(name))
@@ -48,7 +53,7 @@ async def _drop_database(name: str) -> None:
 
 def backend_of(servers: list[Server]) -> str:
     text = (servers[0].log.parent / "porch.toml").read_text()
-    return "redis" if "redis://" in text else "postgres"
+    return next(name for name, live in BACKENDS.items() if f'live = "{live}"' in text)
 
 
 async def test_a_comment_posted_to_one_process_reaches_sockets_on_both(servers: list[Server]) -> None:

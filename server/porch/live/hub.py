@@ -10,24 +10,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+from databases.core import Connection
 
 from porch.live.backend import Backend
 from porch.live.frames import event_frame, hello_message
 from porch.live.subscriber import Subscriber
-from porch.models import Event
+from porch.models import Event, Thread
 from porch.storage import Storage
 from porch.storage import events as event_rows
 from porch.storage import threads as thread_rows
+from porch.storage.database import READ_CONNECTIONS
 
 logger = logging.getLogger("porch.live")
 
 ThreadId = tuple[str, str]  # (site, thread key): a thread can be followed before its first comment exists
 PING_INTERVAL = 25.0  # seconds; well under the 60 s idle timeout of common reverse proxies
 REPLAY_PAGE = 500
+READ_ATTEMPTS = READ_CONNECTIONS + 1
+T = TypeVar("T")
 
 
 @dataclass
@@ -119,15 +126,18 @@ class Hub:
     async def _catch_up(self, site: str, key: str, after: int | None, subscriber: Subscriber) -> None:
         # Everything committed before this read is in the log; everything committed after it reaches the
         # subscriber live, since it is already registered.
-        async with self._storage.reading() as conn:
+        async def start(conn: Connection) -> tuple[Thread | None, int]:
             thread = await thread_rows.find(conn, site, key)
-            newest = await event_rows.latest_seq(conn, thread.id) if thread is not None else 0
+            return thread, await event_rows.latest_seq(conn, thread.id) if thread is not None else 0
+
+        thread, newest = await self._read(start)
         await subscriber.send_now(hello_message(newest))
         position = after if after is not None else newest
         # The replay stops at `newest`: anything later is held for the subscriber already.
         while thread is not None and position < newest:
-            async with self._storage.reading() as conn:
-                page = await event_rows.after(conn, thread.id, position, limit=REPLAY_PAGE)
+            page = await self._read(
+                functools.partial(event_rows.after, thread_id=thread.id, seq=position, limit=REPLAY_PAGE)
+            )
             page = [event for event in page if event.seq <= newest]
             if not page:
                 break
@@ -136,6 +146,19 @@ class Hub:
                     await subscriber.send_now(event_frame(event).message)
             position = page[-1].seq
         subscriber.go_live(max(position, newest))
+
+    async def _read(self, query: Callable[[Connection], Awaitable[T]]) -> T:
+        """Run a read, trying again on another connection if it fails: after a database restart every pooled
+        connection is broken, and each failure replaces one (storage/database.py)."""
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                async with self._storage.reading() as conn:
+                    return await query(conn)
+            except Exception:
+                if attempt == READ_ATTEMPTS - 1:
+                    raise
+                logger.warning("a read for a live subscription failed; trying again", exc_info=attempt == 0)
+        raise AssertionError("unreachable")
 
     async def _ping_forever(self) -> None:
         while True:
