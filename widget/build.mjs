@@ -1,6 +1,9 @@
-// Builds the widget: widget/src/index.js → static/porch.js (+ .map), and each language pack → static/i18n/<lang>.json.
+// Builds the widget: widget/src/index.js → static/porch.js (+ .map), the sign-in UI widget/src/auth-entry.js →
+// static/auth.js (+ .map), loaded by porch.js only where sign-in is offered, and each language pack →
+// static/i18n/<lang>.json.
 //   node widget/build.mjs          write the files
 //   node widget/build.mjs --check  exit 1 when the committed files differ from a fresh build
+import { createHash } from 'node:crypto';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,27 +14,35 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'widget', 'src');
 const OUT = join(ROOT, 'static');
 
+const OPTIONS = {
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2019',
+  sourcemap: true,
+  legalComments: 'none',
+  charset: 'utf8',
+  absWorkingDir: ROOT,
+  write: false,
+  logLevel: 'warning',
+};
+
+const outputs = (result) => result.outputFiles.map((f) => ({ path: f.path, contents: Buffer.from(f.contents) }));
+
 /** Returns [{path, contents}] for every built file, in a fixed order, without writing anything. */
 export async function build() {
+  // The sign-in UI first: porch.js names it with a hash of its content, so a cached copy always matches.
+  const auth = outputs(await esbuild.build({ ...OPTIONS, entryPoints: [join(SRC, 'auth-entry.js')], outfile: join(OUT, 'auth.js') }));
+  const authJs = auth.find((f) => f.path.endsWith('.js')).contents;
+  const authFile = `static/auth.js?v=${createHash('sha256').update(authJs).digest('hex').slice(0, 12)}`;
   const css = await esbuild.transform(await readFile(join(SRC, 'style.css'), 'utf8'), { loader: 'css', minify: true });
   const bundle = await esbuild.build({
+    ...OPTIONS,
     entryPoints: [join(SRC, 'index.js')],
     outfile: join(OUT, 'porch.js'),
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: 'es2019',
-    sourcemap: true,
-    legalComments: 'none',
-    charset: 'utf8',
-    define: { __PORCH_CSS__: JSON.stringify(css.code.trim()) },
-    absWorkingDir: ROOT,
-    write: false,
-    logLevel: 'warning',
+    define: { __PORCH_CSS__: JSON.stringify(css.code.trim()), __PORCH_AUTH_FILE__: JSON.stringify(authFile) },
   });
-  const files = bundle.outputFiles
-    .map((f) => ({ path: f.path, contents: Buffer.from(f.contents) }))
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  const files = [...auth, ...outputs(bundle)].sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const lang of LANGUAGES) {
     const pack = (await import(pathToFileURL(join(SRC, 'lang', `${lang}.js`)).href)).default;
     files.push({ path: join(OUT, 'i18n', `${lang}.json`), contents: Buffer.from(JSON.stringify(pack) + '\n') });

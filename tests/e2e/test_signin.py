@@ -209,10 +209,17 @@ def test_sign_in_controls_are_accessible(
     page: Any, host: HostSite, signin_server: SignInServer, axe_source: str
 ) -> None:
     url = host.page("/signin-axe", embed_page(signin_server.base, "/e2e/signin/axe", site=SITE))
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     open_widget(page, url)
     w = widget(page)
     # One button per provider; an instance field, with a visible label, where the type needs one.
     expect(w.get_by_role("button", name="Sign in with Company login")).to_be_visible()
+    # The sign-in UI came from the Porch server itself, as a separate file, once.
+    assert [s.split("?")[0] for s in scripts] == [
+        signin_server.base + "porch.js",
+        signin_server.base + "static/auth.js",
+    ]
     instance = w.get_by_label("Your instance (e.g. mastodon.social)")
     expect(instance).to_be_visible()
     expect(w.get_by_role("button", name="Sign in with Mastodon")).to_be_visible()

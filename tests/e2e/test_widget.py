@@ -60,6 +60,8 @@ def test_embeds_from_another_site_with_visible_labels(
 
 
 def test_post_as_guest(page: Any, host: HostSite, porch_server: PorchServer, thread_key: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
     open_widget(page, host.page("/post", embed_page(porch_server.base, thread_key)))
     expect(widget(page).locator("h2")).to_have_text("0 Comments")
     page.get_by_label("Comment", exact=True).fill("Hello from a **guest**")
@@ -78,6 +80,8 @@ def test_post_as_guest(page: Any, host: HostSite, porch_server: PorchServer, thr
     assert [c["author"]["name"] for c in data["comments"]] == ["Grace"]
     assert "grace@example.com" not in str(data)
     assert data["thread"]["title"] == "A post"
+    # A site without sign-in providers never loads the sign-in UI (static/auth.js).
+    assert [url for url in requested if "auth.js" in url] == []
     # and it is still there after a reload; the guest's details are remembered
     page.reload()
     expect(article_of(page, "Hello from a guest")).to_be_visible()

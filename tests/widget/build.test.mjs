@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { build } from '../../widget/build.mjs';
@@ -25,6 +26,18 @@ test('English is built in; other languages are not in the bundle', async () => {
   assert.ok(bundle.includes('Leave a Reply'));
   assert.ok(!bundle.includes('Kommentar'), 'German text leaked into porch.js');
   assert.ok(!bundle.includes('комментарий'), 'Russian text leaked into porch.js');
+});
+
+test('the sign-in UI is a separate file that porch.js names by its content', async () => {
+  const bundle = await readFile(new URL('static/porch.js', ROOT), 'utf8');
+  const auth = await readFile(new URL('static/auth.js', ROOT));
+  assert.ok(!bundle.includes('auth/redeem'), 'the sign-in handshake leaked into porch.js');
+  assert.ok(auth.includes('auth/redeem'));
+  const hash = createHash('sha256').update(auth).digest('hex').slice(0, 12);
+  assert.ok(bundle.includes(`"static/auth.js?v=${hash}"`), 'porch.js must name the committed auth.js');
+  // It defines no global: its export goes to the <script> element porch.js made for it.
+  assert.match(auth.toString(), /^\(\(\)=>\{/);
+  assert.ok(auth.includes('document.currentScript.dispatchEvent(new CustomEvent("porch:module"'));
 });
 
 test('markup reaches the DOM in exactly one place', async () => {

@@ -1,6 +1,7 @@
 // Sign-in (issue 5). The widget asks this module for headers to send with API calls ("Authorization: Bearer"),
 // for an element to show above the guest fields ("Sign in with …" / "You are commenting as …"), and whether the
-// guest fields apply.
+// guest fields apply. It is built on its own into static/auth.js (auth-entry.js), which porch.js loads only for
+// sites that offer sign-in or readers who have a session (signin.js).
 //
 // No cookie of the Porch server is involved. Signing in is a handshake: ask the server for a login (an id and a
 // secret only we know), open the popup at its start URL, and redeem the login with the secret and the one-time
@@ -9,12 +10,11 @@
 // is closed (polled) or this page gets focus. The session is kept in the host page's localStorage, per server
 // and site.
 import { h, safeHref, setText } from './dom.js';
+import { sessionKey } from './storage.js';
 
 const POLL_MS = 1000;
 const RETRY_MS = 3000; // how often to ask while the popup is closed or cut off from us
 const LOGIN_MS = 600000; // the server forgets a login after 10 minutes
-
-export const sessionKey = (server, site) => `porch:session:${server}|${site}`;
 
 export function createAuth({ server, site, store, api, t, onChange }) {
   const origin = new URL(server).origin;

@@ -4,6 +4,7 @@
 export const draftKey = (server, site, thread) => `porch:draft:${server}|${site}|${thread}`;
 export const tokenKey = (server, id) => `porch:token:${server}|${id}`;
 export const guestKey = (server) => `porch:guest:${server}`;
+export const sessionKey = (server, site) => `porch:session:${server}|${site}`;
 const TOKEN_PREFIX = 'porch:token:';
 
 export function keyValueStore(storage) {

@@ -1,10 +1,10 @@
 // The widget: thread, "Leave a Reply" form and live updates, rendered into an open shadow root.
 import { createApi } from './api.js';
-import { createAuth } from './auth.js';
 import { append, h, insertSanitizedCommentHtml, safeHref, setText } from './dom.js';
 import { loadTranslator, translator } from './i18n.js';
 import en from './lang/en.js';
 import { LiveState } from './live.js';
+import { createSignIn } from './signin.js';
 import { connectLive } from './socket.js';
 import { draftKey, guestKey, keyValueStore, memoryStorage, tokenKey } from './storage.js';
 import { exactTime, relativeTime } from './time.js';
@@ -31,7 +31,7 @@ function localStore() {
 export function mountWidget(config, place) {
   const { server } = config;
   const store = localStore();
-  const auth = createAuth({
+  const auth = createSignIn({
     server,
     site: config.site,
     store,
@@ -632,8 +632,7 @@ export function mountWidget(config, place) {
 
   function showForm() {
     store.pruneTokens(server, Date.now());
-    const slot = auth.slot(site);
-    if (slot) form.insertBefore(slot, guestBox);
+    auth.slot(site, (element) => form.insertBefore(element, guestBox));
     guestBox.hidden = !auth.guestFields();
     const guest = store.get(guestKey(server));
     if (guest) {
