@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from '../../widget/build.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
-const SIZE_BUDGET = 12 * 1024;
+const SIZE_BUDGET = 12000; // bytes of porch.js after gzip: 12 kB = 12,000 bytes
 
 test('the committed static/ files are exactly a fresh build', async () => {
   for (const file of await build()) {
@@ -15,10 +15,12 @@ test('the committed static/ files are exactly a fresh build', async () => {
   }
 });
 
-test('porch.js fits its gzip budget', async () => {
+test('porch.js fits its gzip budget at the usual level and the best', async () => {
   const bundle = await readFile(new URL('static/porch.js', ROOT));
-  const size = gzipSync(bundle, { level: 9 }).length;
-  assert.ok(size <= SIZE_BUDGET, `porch.js is ${size} bytes gzipped, budget ${SIZE_BUDGET}`);
+  for (const level of [6, 9]) {
+    const size = gzipSync(bundle, { level }).length;
+    assert.ok(size <= SIZE_BUDGET, `porch.js is ${size} bytes at gzip -${level}, budget ${SIZE_BUDGET}`);
+  }
 });
 
 test('English is built in; other languages are not in the bundle', async () => {
