@@ -233,3 +233,14 @@ def test_sign_in_controls_are_accessible(
     popup.wait_for_event("close", timeout=15000)
     expect(w.get_by_text("You are commenting as")).to_be_visible(timeout=10000)
     assert run_axe(page, axe_source) == []
+
+
+def test_sign_in_ui_loads_under_a_nonce_content_security_policy(
+    page: Any, host: HostSite, signin_server: SignInServer
+) -> None:
+    # The page admits scripts by nonce only: static/auth.js, which porch.js adds, must carry porch.js's nonce.
+    csp = """<meta http-equiv="Content-Security-Policy" content="script-src 'nonce-n0nce'">"""
+    html = embed_page(signin_server.base, "/e2e/signin/csp", site=SITE, attrs='nonce="n0nce"')
+    url = host.page("/signin-csp", html.replace("<head>", "<head>" + csp, 1))
+    open_widget(page, url)
+    expect(widget(page).get_by_role("button", name="Sign in with Company login")).to_be_visible()
