@@ -48,8 +48,8 @@ class Subscriber:
         self.cursor = 0  # the highest seq handed to this socket; later events only
         self.live = False  # until the replay is sent, events are held back
         self.gone = False  # dropped for being slow, or the socket went away
-        self._held: list[Frame] = []
-        self._backlog: deque[Frame] = deque()
+        self._held: list[Frame] | None = []  # until live
+        self._backlog: deque[Frame] | None = None  # only while a writer task exists: idle sockets stay small
         self._waiting = 0  # bytes in `_backlog`, including the frame being written
         self._writer: asyncio.Task[None] | None = None
         self._closer: asyncio.Task[None] | None = None
@@ -66,7 +66,7 @@ class Subscriber:
         """The replay up to `cursor` is sent: from now on events above it are written as they come."""
         self.cursor = max(self.cursor, cursor)
         self.live = True
-        held, self._held = self._held, []
+        held, self._held = self._held or [], None
         for frame in held:
             self.offer(frame)
 
@@ -75,6 +75,7 @@ class Subscriber:
         if self.gone:
             return
         if not self.live:
+            assert self._held is not None
             self._held.append(frame)
             if sum(f.size for f in self._held) > self.max_backlog:
                 self.drop()
@@ -96,6 +97,7 @@ class Subscriber:
         if self._waiting + frame.size > self.max_backlog:
             self.drop()
             return
+        assert self._backlog is not None
         self._backlog.append(frame)
         self._waiting += frame.size
 
@@ -110,28 +112,31 @@ class Subscriber:
             self._gone()
             return
         # The socket is not writable: the send is parked (before writing anything) until it is.
-        self._backlog.append(frame)
-        self._waiting += frame.size
+        self._backlog = deque((frame,))
+        self._waiting = frame.size
         self._writer = asyncio.create_task(self._write(send, blocked_on))
 
     async def _write(self, started: Coroutine[Any, Any, None], blocked_on: Any) -> None:
+        backlog = self._backlog
+        assert backlog is not None
         try:
             await _finish(started, blocked_on)
-            self._waiting -= self._backlog.popleft().size
-            while self._backlog:
-                frame = self._backlog[0]
+            self._waiting -= backlog.popleft().size
+            while backlog:
+                frame = backlog[0]
                 await self._send(frame.message)
-                self._backlog.popleft()
+                backlog.popleft()
                 self._waiting -= frame.size
         except _GONE:
             self._gone()
         finally:
             started.close()  # a no-op once it has finished; cleans up if we were cancelled before it did
             self._writer = None
+            self._backlog = None
 
     def _gone(self) -> None:
         self.gone = True
-        self._backlog.clear()
+        self._backlog = None
         self._waiting = 0
 
     def drop(self) -> None:
@@ -140,7 +145,7 @@ class Subscriber:
             return
         self.gone = True
         logger.info("dropping a live subscriber that does not keep up (%d bytes waiting)", self._waiting)
-        self._held.clear()
+        self._held = None
         self._gone()
         if self._on_drop is not None:
             self._on_drop(self)
@@ -158,12 +163,11 @@ class Subscriber:
 
     def discard(self) -> None:
         """The socket is finished with: stop any writing on its behalf."""
-        self.gone = True
         for task in (self._writer, self._closer):
             if task is not None:
                 task.cancel()
-        self._backlog.clear()
-        self._held.clear()
+        self._held = None
+        self._gone()
 
 
 async def _finish(send: Coroutine[Any, Any, None], blocked_on: Any) -> None:
