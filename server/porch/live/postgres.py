@@ -60,6 +60,8 @@ class PostgresBackend:
         await self._follower.stop()
 
     async def publish(self, events: Sequence[Event]) -> None:
+        if not events:
+            return
         self._follower.note_local(events)
         self._latest_local = max(self._latest_local, max(event.seq for event in events))
         self._to_publish.set()

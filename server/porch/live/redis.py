@@ -62,6 +62,8 @@ class RedisBackend:
             await self._client.aclose()
 
     async def publish(self, events: Sequence[Event]) -> None:
+        if not events:
+            return
         self._follower.note_local(events)
         self._latest_local = max(self._latest_local, max(event.seq for event in events))
         self._to_publish.set()
