@@ -32,7 +32,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=[*comments.routes, *live.routes, *sites.routes, *auth_routes.routes, *openapi.routes, *pages.routes],
         middleware=[Middleware(CORSMiddleware, sites=settings.sites.values())],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
     app.state.porch = porch

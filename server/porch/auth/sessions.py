@@ -49,7 +49,7 @@ class Sessions:
         claimed_site, key = claimed
         if claimed_site != site.id:
             raise unauthorised("This session token belongs to another site.")
-        return key
+        return str(key)
 
     async def authenticate(self, token: str, site: SiteSettings) -> Author:
         key = self._key(token, site)
