@@ -1,9 +1,9 @@
 """Live fan-out: 9,900 subscribers of one thread on one server process.
 
-    .venv/bin/python bench/live_fanout.py [--subscribers 9900] [--client-processes 4] [--comments 5]
+    .venv/bin/python bench/live_fanout.py [--subscribers 9900] [--client-processes 2] [--comments 5]
 
 Starts one server process (uvicorn with the same options as `porch serve`: websockets-sansio, per-message
-deflate off; SQLite and the memory backend, the default deployment), connects the subscribers from several
+deflate off; SQLite and the memory backend, the default deployment), connects the subscribers from a few
 client processes, then posts comments one at a time and prints:
 
 - connect time: from the first connection attempt until every socket has received its hello;
@@ -11,10 +11,14 @@ client processes, then posts comments one at a time and prints:
 - delivery latency p50 / p99 / max: from the moment the POST answered to the moment each socket received
   the frame (all processes read the same monotonic clock); a negative figure means the frame arrived before
   the POST's answer did;
-- the hub's counters: events encoded versus frames handed to sockets, to confirm one encoding per event.
+- the hub's counters: events encoded versus frames handed to sockets, to confirm one encoding per event,
+  and the server's time spent writing each event to every socket;
+- full garbage collections in the server during delivery, and their total time.
 
 Clients are lean on purpose (websockets' sans-I/O protocol on a bare asyncio transport, recording arrival
-times only): they share the two cores with the server, and a heavy client would be measured instead.
+times only): they share the two cores with the server, and a heavy client would be measured instead. For
+the same reason there are only two of them by default: the scheduler shares the CPU per process, and with
+four the server got a fifth of the machine.
 The open-file limit here is 20,000 for server and clients together; the script raises its soft limit to the
 hard one and the processes it starts inherit that.
 """
@@ -341,7 +345,7 @@ def main() -> None:
     client_args.add_argument("--port", type=int, required=True)
     client_args.add_argument("--count", type=int, required=True)
     parser.add_argument("--subscribers", type=int, default=9900)
-    parser.add_argument("--client-processes", type=int, default=4)
+    parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--comments", type=int, default=5)
     parser.add_argument("--pause", type=float, default=2.0, help="seconds between comments")
     args = parser.parse_args()
