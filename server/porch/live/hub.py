@@ -15,9 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
-
-from databases.core import Connection
+from typing import TYPE_CHECKING, TypeVar
 
 from porch.live.backend import Backend
 from porch.live.frames import event_frame, hello_message
@@ -27,6 +25,9 @@ from porch.storage import Storage
 from porch.storage import events as event_rows
 from porch.storage import threads as thread_rows
 from porch.storage.database import READ_CONNECTIONS
+
+if TYPE_CHECKING:
+    from databases.core import Connection
 
 logger = logging.getLogger("porch.live")
 
