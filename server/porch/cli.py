@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -58,8 +59,13 @@ def _serve(settings: Settings, host: str, port: int, log_level: str) -> int:
     from porch.app import create_app
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    app = create_app(settings)
+    # Everything loaded so far lives as long as the process: keep it out of the garbage collector's full
+    # passes. Under write load those walked it all and paused every request for up to 50 ms; frozen, a few ms.
+    gc.collect()
+    gc.freeze()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=host,
         port=port,
         ws="websockets-sansio",
