@@ -20,6 +20,7 @@ from databases.core import Connection
 
 from porch.comments import GuestAuthor
 from porch.core import Porch
+from porch.live import hub as hub_module
 from porch.live.subscriber import Subscriber
 from porch.models import Event, EventKind
 from porch.storage import events as event_rows
@@ -199,3 +200,30 @@ async def test_a_socket_that_stalls_for_a_moment_gets_every_frame_in_order(porch
     await wait_until(lambda: len(written) == 6, "the backlog to drain")
     assert [f["comment"]["id"] for f in written[1:]] == [p["id"] for p in posted]
     assert porch.live.stats.dropped_slow == 0
+
+
+async def test_a_fan_out_to_many_sockets_lets_other_work_run_meanwhile(
+    porch: Porch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub_module, "FAN_OUT_SLICE", 2)
+    happened: list[str] = []
+
+    class Logged(Socket):
+        async def send(self, message: dict[str, Any]) -> None:
+            await super().send(message)
+            happened.append("frame")
+
+    sockets = [Logged() for _ in range(6)]
+    for socket in sockets:
+        await porch.live.subscribe("blog", "/busy", None, Subscriber(socket.send))
+    happened.clear()  # the hellos
+
+    async def other_work() -> None:
+        happened.append("other")
+
+    await post(porch, "to all six", key="/busy")
+    other = asyncio.create_task(other_work())
+    await wait_until(lambda: happened.count("frame") == 6, "every socket to get the comment")
+    await other
+    assert 0 < happened.index("other") < 6, happened
+    assert all(len(s.frames) == 2 for s in sockets)

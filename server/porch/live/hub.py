@@ -1,9 +1,10 @@
 """The hub: which sockets follow which thread, and the one place events are turned into frames for them.
 
-Events reach `deliver` from the backend in seq order, each once (see backend.py). A new subscriber is
-registered before its replay is read, so an event committed while the replay query runs is either in the
-replay or delivered to it live (held back until the replay is out); the subscriber's cursor drops the copy
-that arrives both ways. That gives replay-then-live with no gap and no duplicate.
+Events reach `deliver` from the backend in seq order, each once (see backend.py), and one task writes
+them out in that order. A new subscriber is registered before its replay is read, so an event committed
+while the replay query runs is either in the replay or delivered to it live (held back until the replay is
+out); the subscriber's cursor drops the copy that arrives both ways. That gives replay-then-live with no
+gap and no duplicate.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import contextlib
 import functools
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from porch.live.backend import Backend
-from porch.live.frames import event_frame, hello_message
+from porch.live.frames import Frame, event_frame, hello_message
 from porch.live.subscriber import Subscriber
 from porch.models import Event, Thread
 from porch.storage import Storage
@@ -34,6 +36,7 @@ logger = logging.getLogger("porch.live")
 ThreadId = tuple[str, str]  # (site, thread key): a thread can be followed before its first comment exists
 PING_INTERVAL = 25.0  # seconds; well under the 60 s idle timeout of common reverse proxies
 REPLAY_PAGE = 500
+FAN_OUT_SLICE = 1000  # sockets written to between two chances for other work to run
 READ_ATTEMPTS = READ_CONNECTIONS + 1
 T = TypeVar("T")
 
@@ -53,6 +56,8 @@ class Hub:
         self.ping_interval = ping_interval
         self._threads: dict[ThreadId, set[Subscriber]] = {}
         self._pinger: asyncio.Task[None] | None = None
+        self._outbox: deque[tuple[Frame, tuple[Subscriber, ...]]] = deque()
+        self._fan_out_task: asyncio.Task[None] | None = None
         self.stats = HubStats()
 
     @property
@@ -64,10 +69,11 @@ class Hub:
         self._pinger = asyncio.create_task(self._ping_forever(), name="porch-live-ping")
 
     async def stop(self) -> None:
-        if self._pinger is not None:
-            self._pinger.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pinger
+        for task in (self._pinger, self._fan_out_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self._backend.stop()
 
     async def publish(self, events: Sequence[Event]) -> None:
@@ -87,13 +93,31 @@ class Hub:
             subscribers = self._threads.get((event.site, event.thread_key))
             if not subscribers:
                 continue
-            started = time.perf_counter()
             frame = event_frame(event)
             self.stats.events_encoded += 1
             self.stats.frames_queued += len(subscribers)
-            for subscriber in tuple(subscribers):  # a copy: a slow one leaves the set while we loop
-                subscriber.offer(frame)
-            self.stats.fanout_seconds += time.perf_counter() - started
+            # Who follows the thread now; whoever subscribes later has this event in its replay.
+            self._outbox.append((frame, tuple(subscribers)))
+        if self._outbox and self._fan_out_task is None:
+            self._fan_out_task = asyncio.create_task(self._fan_out(), name="porch-live-fan-out")
+
+    async def _fan_out(self) -> None:
+        # One task writes every frame, in order, so each socket gets its events in seq order. It lets other
+        # work run every FAN_OUT_SLICE sockets: a thread with thousands of readers would otherwise hold up
+        # every request for as long as writing to all of them takes.
+        try:
+            while self._outbox:
+                frame, subscribers = self._outbox.popleft()
+                started = time.perf_counter()
+                for index, subscriber in enumerate(subscribers):
+                    if index and index % FAN_OUT_SLICE == 0:
+                        self.stats.fanout_seconds += time.perf_counter() - started
+                        await asyncio.sleep(0)
+                        started = time.perf_counter()
+                    subscriber.offer(frame)
+                self.stats.fanout_seconds += time.perf_counter() - started
+        finally:
+            self._fan_out_task = None
 
     # Subscribing
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
 from porch.live.backend import Deliver
@@ -18,9 +17,9 @@ class MemoryBackend:
 
     async def publish(self, events: Sequence[Event]) -> None:
         assert self._deliver is not None, "start() first"
-        # Fan out on the next turn of the event loop: the request that committed the events answers first,
-        # and call_soon runs callbacks in the order they were scheduled, which keeps commit order.
-        asyncio.get_running_loop().call_soon(self._deliver, list(events))
+        # The hub only queues them here (in commit order); its fan-out task writes them once the request
+        # that committed them has answered.
+        self._deliver(events)
 
     async def stop(self) -> None:
         self._deliver = None
