@@ -81,6 +81,8 @@ def serve(config: str, port: int, stats_file: str) -> None:
 
     settings = load_settings(config, data_dir=Path(config).parent)
     app = create_app(settings)
+    gc.collect()  # as `porch serve` does: what is loaded at start stays out of full collections
+    gc.freeze()
     server = uvicorn.Server(
         uvicorn.Config(
             app,
