@@ -66,6 +66,9 @@ class Comments:
         self._tokens = tokens
         self._cache = cache
         self._listeners: list[EventListener] = []
+        # Thread ids by (site, key), learnt once a thread's creation has committed. Threads are never deleted
+        # and their ids never change, so a known id saves the writer a look-up per comment.
+        self._thread_ids: dict[tuple[str, str], int] = {}
 
     def on_events(self, listener: EventListener) -> None:
         """Call `listener` with the events of every committed change made by this process, in commit order."""
@@ -161,16 +164,23 @@ class Comments:
         client_hash = self._client_hash(client_address)
         now = time.time()
 
+        locked = ApiError(403, "thread_locked", "This thread is closed to new comments.")
+        known_thread_id = self._thread_ids.get((site.id, key))
+
         async def work(conn: Connection) -> tuple[StoredComment, Event]:
-            thread = await thread_rows.find_or_create(conn, site.id, key, title, url)
-            if thread.locked:
-                raise ApiError(403, "thread_locked", "This thread is closed to new comments.")
+            if known_thread_id is None:
+                thread = await thread_rows.find_or_create(conn, site.id, key, title, url)
+                if thread.locked:
+                    raise locked
+                thread_id = thread.id
+            else:
+                thread_id = known_thread_id  # whether it is locked is checked by the insert below
             parent_row = None
             if parent_id is not None:
                 parent_row = await comment_rows.get(conn, parent_id)
                 if parent_row is None or parent_row.status == CommentStatus.DELETED:
                     raise ApiError(422, "parent_not_found", "The comment you are replying to does not exist.")
-                if parent_row.thread_id != thread.id:
+                if parent_row.thread_id != thread_id:
                     raise ApiError(422, "parent_in_other_thread", "The comment you are replying to is on another page.")
             if viewer is not None:
                 author = viewer
@@ -181,7 +191,7 @@ class Comments:
                 author = await identity_rows.insert_guest_author(conn, name, guest.email or None, guest.url or None, avatar)
             comment = await comment_rows.insert(
                 conn,
-                thread_id=thread.id,
+                thread_id=thread_id,
                 parent=parent_row,
                 author=author,
                 text=text,
@@ -190,12 +200,15 @@ class Comments:
                 client_hash=client_hash,
                 created=now,
             )
+            if comment is None:
+                raise locked
             # A guest's identity was made just now; a signed-in profile may have changed since the session
             # was read, so that comment is read back.
             stored = comment if viewer is None else None
-            return await self._record(conn, thread, comment.id, EventKind.CREATED, stored=stored)
+            return await self._record(conn, thread_id, site.id, key, comment.id, EventKind.CREATED, stored=stored)
 
         comment, event = await self._storage.write(work)
+        self._thread_ids[(site.id, key)] = comment.thread_id
         await self._announce([event])
         return self.public(comment), self._tokens.issue(site.id, comment.id)
 
@@ -211,7 +224,7 @@ class Comments:
             thread = await thread_rows.get(conn, current.thread_id)
             assert thread is not None
             await comment_rows.update_text(conn, current.id, text, html, time.time())
-            return await self._record(conn, thread, current.id, EventKind.UPDATED)
+            return await self._record(conn, thread.id, thread.site, thread.key, current.id, EventKind.UPDATED)
 
         comment, event = await self._storage.write(work)
         await self._announce([event])
@@ -227,7 +240,7 @@ class Comments:
             thread = await thread_rows.get(conn, current.thread_id)
             assert thread is not None
             await comment_rows.mark_deleted(conn, current.id, time.time())
-            return await self._record(conn, thread, current.id, EventKind.DELETED)
+            return await self._record(conn, thread.id, thread.site, thread.key, current.id, EventKind.DELETED)
 
         _, event = await self._storage.write(work)
         await self._announce([event])
@@ -280,15 +293,22 @@ class Comments:
         return comment
 
     async def _record(
-        self, conn: Connection, thread: Thread, comment_id: int, kind: EventKind, stored: StoredComment | None = None
+        self,
+        conn: Connection,
+        thread_id: int,
+        site: str,
+        key: str,
+        comment_id: int,
+        kind: EventKind,
+        stored: StoredComment | None = None,
     ) -> tuple[StoredComment, Event]:
         """Append the event of a change to the log. `stored`: the comment as stored, if the caller has it."""
         comment = stored or await comment_rows.get(conn, comment_id)
         assert comment is not None
         payload = json.dumps(self.public(comment), ensure_ascii=False, separators=(",", ":"))
         public = comment.status != CommentStatus.PENDING
-        seq = await event_rows.append(conn, thread.id, comment.id, kind, public, payload)
-        return comment, Event(seq, thread.id, thread.site, thread.key, kind, public, payload)
+        seq = await event_rows.append(conn, thread_id, comment.id, kind, public, payload)
+        return comment, Event(seq, thread_id, site, key, kind, public, payload)
 
     async def _announce(self, events: Sequence[Event]) -> None:
         for event in events:

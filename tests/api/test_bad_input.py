@@ -227,3 +227,28 @@ def test_client_address_is_not_stored_in_clear(tmp_path):
     assert rows and rows[0][0] and "testclient" not in rows[0][0]
     dump = "\n".join(sqlite3.connect(tmp_path / "p.db").iterdump())
     assert "testclient" not in dump
+
+
+def lock_thread(client: TestClient, key: str) -> None:
+    """Lock a thread the way a moderator will: directly in the database, behind the app's back."""
+    storage = client.app.state.porch.storage
+
+    async def lock(conn):
+        await conn.execute(f"UPDATE threads SET locked = TRUE WHERE site = 'blog' AND key = '{key}'")
+
+    client.portal.call(storage.write, lock)
+
+
+def test_locked_thread_refuses_new_comments(tmp_path, database_url):
+    settings = make_settings(tmp_path, database_url)
+    with TestClient(create_app(settings)) as client:
+        post_comment(client, "before", thread="/locked")  # the app now knows this thread's id
+        lock_thread(client, "/locked")
+        response = client.post("/api/v1/comments", json=with_fields(thread="/locked"))
+        assert_error(response, 403, "thread_locked")
+    with TestClient(create_app(settings)) as client:  # a fresh process that must look the thread up
+        response = client.post("/api/v1/comments", json=with_fields(thread="/locked"))
+        assert_error(response, 403, "thread_locked")
+        page = client.get("/api/v1/comments", params={"site": "blog", "thread": "/locked"}).json()
+        assert [c["html"] for c in page["comments"]] == ["<p>before</p>"]
+        assert page["thread"]["locked"] is True

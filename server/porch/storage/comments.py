@@ -66,15 +66,16 @@ async def insert(
     status: CommentStatus,
     client_hash: str | None,
     created: float,
-) -> StoredComment:
-    """Store a new comment and return it as stored (without reading it back)."""
+) -> StoredComment | None:
+    """Store a new comment and return it as stored (without reading it back); None if the thread is locked."""
     parent_id = parent.id if parent else None
     root_id = (parent.root_id or parent.id) if parent else None
     row = await sql.fetch_one(
         conn,
         "INSERT INTO comments (thread_id, parent_id, root_id, identity_id, text, html, status, score,"
-        " client_hash, created, edited) VALUES (:thread_id, :parent_id, :root_id, :identity_id, :text, :html,"
-        " :status, 0, :client_hash, :created, NULL) RETURNING id",
+        " client_hash, created, edited) SELECT :thread_id, :parent_id, :root_id, :identity_id, :text, :html,"
+        " :status, 0, :client_hash, :created, NULL"
+        " WHERE EXISTS (SELECT 1 FROM threads WHERE id = :thread_id AND NOT locked) RETURNING id",
         {
             "thread_id": thread_id,
             "parent_id": parent_id,
@@ -87,7 +88,8 @@ async def insert(
             "created": created,
         },
     )
-    assert row is not None
+    if row is None:
+        return None
     return StoredComment(
         id=int(row[0]),
         thread_id=thread_id,
