@@ -25,7 +25,7 @@ POSTGRES_SERVER = os.environ.get("PORCH_TEST_POSTGRES", "postgresql://postgres@1
 TEST_ORIGIN = "https://blog.example.com"
 
 
-async def _reset_postgres_database(name: str) -> None:
+async def reset_postgres_database(name: str) -> None:
     admin = await asyncpg.connect(f"{POSTGRES_SERVER}/postgres")
     try:
         exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
@@ -53,7 +53,7 @@ def postgres_database_name() -> str:
 
 
 def make_postgres_url(name: str) -> str:
-    asyncio.run(_reset_postgres_database(name))
+    asyncio.run(reset_postgres_database(name))
     return f"{POSTGRES_SERVER}/{name}"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from porch.storage import Storage, identities
 
@@ -57,5 +58,45 @@ async def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path):
             assert (await conn.fetch_val("PRAGMA journal_mode")).lower() == "wal"
             assert await conn.fetch_val("PRAGMA synchronous") == 2  # FULL
             assert await conn.fetch_val("PRAGMA foreign_keys") == 1
+    finally:
+        await storage.disconnect()
+
+
+async def test_after_postgres_kills_every_connection_one_read_fails_then_all_recover(tmp_path, postgres_database_name):
+    """PostgreSQL only: pg_terminate_backend is how an outage looks to a connection pool."""
+    import asyncpg
+
+    from tests.conftest import POSTGRES_SERVER, reset_postgres_database
+
+    await reset_postgres_database(postgres_database_name)
+    storage = Storage(f"{POSTGRES_SERVER}/{postgres_database_name}")
+    await storage.connect()
+    try:
+        admin = await asyncpg.connect(f"{POSTGRES_SERVER}/postgres")
+        try:
+            killed = await admin.fetchval(
+                "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1",
+                postgres_database_name,
+            )
+        finally:
+            await admin.close()
+        assert killed >= 5  # the writer and the readers
+        await asyncio.sleep(0.2)  # let the backends exit
+
+        failures = 0
+        for _ in range(12):
+            try:
+                async with storage.reading() as conn:
+                    assert await conn.fetch_val("SELECT 1") == 1
+            except Exception:
+                failures += 1
+        assert failures == 1
+
+        def write():
+            return storage.write(lambda conn: identities.insert_guest(conn, "after", None, None, None))
+
+        with contextlib.suppress(Exception):  # the writer's was killed too: its first transaction may fail, once
+            await write()
+        assert isinstance(await write(), int)
     finally:
         await storage.disconnect()

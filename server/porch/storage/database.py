@@ -91,11 +91,23 @@ class Storage:
         try:
             yield connection
         except Exception:
-            # The connection may be broken (a restarted database server, a killed backend): replace it.
+            # The connection may be broken (a restarted database server, killed backends). Then the idle
+            # ones most likely are too: replace every broken one now, so that one failed request is all
+            # an outage costs instead of one per pooled connection.
             if not await self._alive(connection):
                 connection = await self._replace(connection)
+                await self._replace_broken_idle_readers()
             raise
         finally:
+            self._readers.put_nowait(connection)
+
+    async def _replace_broken_idle_readers(self) -> None:
+        idle = []
+        while not self._readers.empty():
+            idle.append(self._readers.get_nowait())
+        for connection in idle:
+            if not await self._alive(connection):
+                connection = await self._replace(connection)
             self._readers.put_nowait(connection)
 
     async def _alive(self, connection: Connection) -> bool:
@@ -107,9 +119,20 @@ class Storage:
 
     async def _replace(self, connection: Connection) -> Connection:
         """A fresh connection in place of a broken one (the broken one again if none can be opened now)."""
-        try:
-            replacement = await self._open()
-        except Exception:
+        replacement = None
+        # The driver's own pool may hand out connections that were killed along with this one and whose
+        # end it has not noticed yet: take the first one that answers.
+        for _ in range(READ_CONNECTIONS + 2):
+            try:
+                candidate = await self._open()
+            except Exception:
+                break
+            if await self._alive(candidate):
+                replacement = candidate
+                break
+            with contextlib.suppress(Exception):
+                await candidate.__aexit__(None, None, None)
+        if replacement is None:
             logger.warning("could not reopen a database connection; will retry on next failure")
             return connection
         with contextlib.suppress(Exception):
