@@ -15,7 +15,7 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError  # t
 
 from porch.auth.net import client_options
 from porch.auth.provider import Context, Profile, Provider, SignInFailed, check_keys, endpoint_url, required_string
-from porch.auth.store import Login
+from porch.storage.sign_in import Login
 
 API_VERSION = "2022-11-28"
 

@@ -26,8 +26,8 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError  # t
 
 from porch.auth.net import check_reachable, client_options, normalise_host, read_limited
 from porch.auth.provider import Context, Prepared, Profile, Provider, SignInFailed, check_keys, flow_data
-from porch.auth.store import Login
 from porch.errors import ApiError
+from porch.storage.sign_in import Login
 
 MAX_REDIRECTS = 5
 SCOPE = "profile"

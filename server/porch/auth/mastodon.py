@@ -16,11 +16,11 @@ from typing import Any
 import httpx2
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError  # type: ignore[import-untyped]
 
-from porch.auth import store
 from porch.auth.net import HostAddress, check_reachable, client_options, normalise_host, read_limited
 from porch.auth.provider import Context, Prepared, Profile, Provider, SignInFailed, check_keys
-from porch.auth.store import InstanceApp, Login
 from porch.errors import ApiError
+from porch.storage import sign_in
+from porch.storage.sign_in import InstanceApp, Login
 
 SCOPE = "read:accounts"
 
@@ -45,7 +45,7 @@ class MastodonProvider(Provider):
 
     async def _app(self, address: HostAddress) -> InstanceApp:
         async with self.context.storage.reading() as conn:
-            app = await store.get_app(conn, self.id, address.origin)
+            app = await sign_in.get_app(conn, self.id, address.origin)
         if app is not None and app.redirect_uri == self.callback_url:
             return app
         registration = {
@@ -71,7 +71,7 @@ class MastodonProvider(Provider):
             raise ApiError(502, "instance_unavailable", f"{address.host} answered the app registration oddly.")
         secret = body.get("client_secret") if isinstance(body.get("client_secret"), str) else None
         fresh = InstanceApp(body["client_id"], secret, self.callback_url)
-        return await self.context.storage.write(lambda conn: store.save_app(conn, self.id, address.origin, fresh))
+        return await self.context.storage.write(lambda conn: sign_in.save_app(conn, self.id, address.origin, fresh))
 
     def _client(self, app: InstanceApp) -> AsyncOAuth2Client:
         return AsyncOAuth2Client(
@@ -87,7 +87,7 @@ class MastodonProvider(Provider):
     async def _stored_app(self, login: Login) -> InstanceApp:
         assert login.instance is not None
         async with self.context.storage.reading() as conn:
-            app = await store.get_app(conn, self.id, login.instance)
+            app = await sign_in.get_app(conn, self.id, login.instance)
         if app is None:
             raise SignInFailed("instance_unknown", "This instance's registration was lost; please start again.")
         return app

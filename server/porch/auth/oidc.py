@@ -29,8 +29,8 @@ from porch.auth.provider import (
     optional_string,
     required_string,
 )
-from porch.auth.store import Login
 from porch.settings import ConfigError
+from porch.storage.sign_in import Login
 
 METADATA_TTL = 3600.0
 ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")

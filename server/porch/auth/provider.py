@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from porch.auth.store import Login
 from porch.settings import ConfigError, Settings
 from porch.storage import Storage
+from porch.storage.sign_in import Login
 
 
 class SignInFailed(Exception):

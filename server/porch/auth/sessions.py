@@ -12,11 +12,10 @@ import secrets
 from databases.core import Connection
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from porch.auth import store
 from porch.errors import ApiError
 from porch.models import Author
 from porch.settings import SiteSettings
-from porch.storage import Storage
+from porch.storage import Storage, sign_in
 
 _SALT = "porch.session"
 
@@ -34,7 +33,7 @@ class Sessions:
     async def create(self, conn: Connection, site: str, identity_id: int) -> str:
         """A new session of `identity_id` at `site`, written through `conn` (inside the caller's transaction)."""
         key = secrets.token_urlsafe(32)
-        await store.insert_session(conn, key, site, identity_id, self._lifetime)
+        await sign_in.insert_session(conn, key, site, identity_id, self._lifetime)
         return self._serializer.dumps([site, key])
 
     def _key(self, token: str, site: SiteSettings) -> str:
@@ -54,7 +53,7 @@ class Sessions:
     async def authenticate(self, token: str, site: SiteSettings) -> Author:
         key = self._key(token, site)
         async with self._storage.reading() as conn:
-            author = await store.session_author(conn, key, site.id)
+            author = await sign_in.session_author(conn, key, site.id)
         if author is None:
             raise unauthorised()
         return author
@@ -62,4 +61,4 @@ class Sessions:
     async def revoke(self, token: str, site: SiteSettings) -> None:
         await self.authenticate(token, site)
         key = self._key(token, site)
-        await self._storage.write(lambda conn: store.revoke_session(conn, key, site.id))
+        await self._storage.write(lambda conn: sign_in.revoke_session(conn, key, site.id))

@@ -29,16 +29,15 @@ from typing import Any
 
 from databases.core import Connection
 
-from porch.auth import store
 from porch.auth.provider import Profile, Provider, SignInFailed
 from porch.auth.sessions import Sessions
-from porch.auth.store import Login, digest
 from porch.avatars import avatar_hash
 from porch.errors import ApiError
 from porch.models import Author
 from porch.settings import Settings, SiteSettings
-from porch.storage import Storage
+from porch.storage import Storage, sign_in
 from porch.storage import identities as identity_rows
+from porch.storage.sign_in import Login, digest
 
 LOGIN_LIFETIME = 600  # seconds from asking for a login to redeeming it
 KEEP_EXPIRED_LOGINS = 86400
@@ -118,9 +117,9 @@ class SignIn:
         )
 
         async def work(conn: Connection) -> None:
-            await store.delete_expired_logins(conn, now - KEEP_EXPIRED_LOGINS)
-            await store.delete_old_sessions(conn, now - KEEP_EXPIRED_LOGINS)
-            await store.insert_login(conn, login)
+            await sign_in.delete_expired_logins(conn, now - KEEP_EXPIRED_LOGINS)
+            await sign_in.delete_old_sessions(conn, now - KEEP_EXPIRED_LOGINS)
+            await sign_in.insert_login(conn, login)
 
         await self._storage.write(work)
         return login_id, secret, f"{self._settings.public_url}/auth/{provider.id}/start?login={login_id}"
@@ -128,12 +127,12 @@ class SignIn:
     async def begin(self, provider_id: str, login_id: str, browser_secret: str) -> str:
         """Bind the login to this browser and return the provider URL to send it to."""
         async with self._storage.reading() as conn:
-            login = await store.get_login(conn, login_id)
+            login = await sign_in.get_login(conn, login_id)
         if login is None or login.provider != provider_id or provider_id not in self.providers:
             raise SignInFailed("login_not_found", "This sign-in link is not valid. Please start again from the page.")
         if login.expired:
             raise SignInFailed("login_expired", "This sign-in link has expired. Please start again from the page.")
-        if not await self._storage.write(lambda conn: store.mark_started(conn, login.id, digest(browser_secret))):
+        if not await self._storage.write(lambda conn: sign_in.mark_started(conn, login.id, digest(browser_secret))):
             raise SignInFailed("login_used", "This sign-in link was already used. Please start again from the page.")
         return await self.providers[provider_id].authorize_url(login)
 
@@ -143,7 +142,7 @@ class SignIn:
         if not state or len(state) > 200:
             raise SignInFailed("invalid_state", "This sign-in answer does not belong to any sign-in in progress.")
         async with self._storage.reading() as conn:
-            login = await store.login_by_state(conn, state)
+            login = await sign_in.login_by_state(conn, state)
         if login is None or login.provider != provider_id or provider_id not in self.providers:
             raise SignInFailed("invalid_state", "This sign-in answer does not belong to any sign-in in progress.")
         try:
@@ -164,7 +163,7 @@ class SignIn:
             or not hmac.compare_digest(login.browser_hash, digest(browser_secret))
         ):
             raise SignInFailed("other_browser", "This sign-in was started in another browser window.")
-        if not await self._storage.write(lambda conn: store.consume_state(conn, login.id)):
+        if not await self._storage.write(lambda conn: sign_in.consume_state(conn, login.id)):
             raise SignInFailed("state_used", "This sign-in answer was already used.")
         if "error" in params or "code" not in params:
             raise SignInFailed("provider_refused", "The sign-in was cancelled or refused.")
@@ -179,7 +178,7 @@ class SignIn:
             identity_id = await identity_rows.upsert(
                 conn, provider.id, profile.subject, profile.name, None, profile.url, self._avatar(provider.id, profile)
             )
-            await store.bind_identity(conn, login.id, identity_id, digest(code))
+            await sign_in.bind_identity(conn, login.id, identity_id, digest(code))
             return _author(identity_id, provider.id, profile, self._avatar(provider.id, profile))
 
         author = await self._storage.write(work)
@@ -194,11 +193,11 @@ class SignIn:
         login = await self._bound_login(login_id)
         if login.code_hash is None or not hmac.compare_digest(login.code_hash, digest(code)):
             raise ApiError(403, "invalid_code", "This confirmation does not match the sign-in.")
-        await self._storage.write(lambda conn: store.confirm(conn, login.id))
+        await self._storage.write(lambda conn: sign_in.confirm(conn, login.id))
 
     async def _bound_login(self, login_id: str) -> Login:
         async with self._storage.reading() as conn:
-            login = await store.get_login(conn, login_id)
+            login = await sign_in.get_login(conn, login_id)
         if login is None:
             raise ApiError(404, "login_not_found", "There is no such sign-in.")
         if login.redeemed:
@@ -212,7 +211,7 @@ class SignIn:
     ) -> tuple[str, dict[str, Any]]:
         """Exchange a completed login for a session token: (token, user)."""
         async with self._storage.reading() as conn:
-            login = await store.get_login(conn, login_id)
+            login = await sign_in.get_login(conn, login_id)
         if login is None or not hmac.compare_digest(login.secret_hash, digest(secret)):
             # One answer for both, so a login id alone reveals nothing.
             raise ApiError(403, "invalid_login_secret", "This sign-in does not exist or the secret is wrong.")
@@ -232,7 +231,7 @@ class SignIn:
         identity_id = login.identity_id
 
         async def work(conn: Connection) -> str:
-            if not await store.mark_redeemed(conn, login.id):
+            if not await sign_in.mark_redeemed(conn, login.id):
                 raise ApiError(410, "login_redeemed", "This sign-in was already completed.")
             return await self.sessions.create(conn, login.site, identity_id)
 

@@ -1,4 +1,5 @@
-"""The sign-in tables (migration 2): sessions, pending logins and per-instance app registrations.
+"""The sign-in tables (migration 2): sessions, pending logins and per-instance app registrations (the
+apps Porch registered on Mastodon instances).
 
 Every secret the server hands out (a login's secret, its one-time code, a session key) is stored only as a
 SHA-256 digest: a copy of the database alone lets nobody redeem a login or use a session.
@@ -14,56 +15,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from porch.models import Author
-from porch.storage.schema import identities
-
-metadata = sa.MetaData()
-
-sessions = sa.Table(
-    "sessions",
-    metadata,
-    sa.Column("id", sa.BigInteger, primary_key=True),
-    sa.Column("key_hash", sa.Text, nullable=False),
-    sa.Column("site", sa.Text, nullable=False),
-    sa.Column("identity_id", sa.BigInteger, nullable=False),
-    sa.Column("created", sa.Double, nullable=False),
-    sa.Column("expires", sa.Double, nullable=False),
-    sa.Column("revoked", sa.Double),
-)
-
-logins = sa.Table(
-    "logins",
-    metadata,
-    sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("secret_hash", sa.Text, nullable=False),
-    sa.Column("site", sa.Text, nullable=False),
-    sa.Column("origin", sa.Text, nullable=False),
-    sa.Column("provider", sa.Text, nullable=False),
-    sa.Column("instance", sa.Text),
-    sa.Column("state", sa.Text, nullable=False),
-    sa.Column("nonce", sa.Text, nullable=False),
-    sa.Column("code_verifier", sa.Text, nullable=False),
-    sa.Column("flow", sa.Text, nullable=False),
-    sa.Column("browser_hash", sa.Text),
-    sa.Column("callback_done", sa.Boolean, nullable=False),
-    sa.Column("identity_id", sa.BigInteger),
-    sa.Column("code_hash", sa.Text),
-    sa.Column("confirmed", sa.Boolean, nullable=False),
-    sa.Column("redeemed", sa.Boolean, nullable=False),
-    sa.Column("created", sa.Double, nullable=False),
-    sa.Column("expires", sa.Double, nullable=False),
-)
-
-instance_apps = sa.Table(
-    "instance_apps",
-    metadata,
-    sa.Column("id", sa.BigInteger, primary_key=True),
-    sa.Column("provider", sa.Text, nullable=False),
-    sa.Column("instance", sa.Text, nullable=False),
-    sa.Column("client_id", sa.Text, nullable=False),
-    sa.Column("client_secret", sa.Text),
-    sa.Column("redirect_uri", sa.Text, nullable=False),
-    sa.Column("created", sa.Double, nullable=False),
-)
+from porch.storage.schema import identities, instance_apps, logins, sessions
 
 
 def digest(secret: str) -> str:
