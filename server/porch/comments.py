@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from databases.core import Connection
-
 from porch.avatars import avatar_hash
 from porch.cache import PageCache
 from porch.errors import ApiError
 from porch.models import Author, CommentStatus, Event, EventKind, StoredComment, Thread
 from porch.render import Renderer
 from porch.settings import Settings, SiteSettings
-from porch.storage import Storage
+from porch.storage import Connection, Storage
 from porch.storage import comments as comment_rows
 from porch.storage import events as event_rows
 from porch.storage import identities as identity_rows

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import secrets
 
-from databases.core import Connection
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from porch.errors import ApiError
 from porch.models import Author
 from porch.settings import SiteSettings
-from porch.storage import Storage, sign_in
+from porch.storage import Connection, Storage, sign_in
 
 _SALT = "porch.session"
 

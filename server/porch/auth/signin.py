@@ -27,15 +27,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from databases.core import Connection
-
 from porch.auth.provider import Profile, Provider, SignInFailed
 from porch.auth.sessions import Sessions
 from porch.avatars import avatar_hash
 from porch.errors import ApiError
 from porch.models import Author
 from porch.settings import Settings, SiteSettings
-from porch.storage import Storage, sign_in
+from porch.storage import Connection, Storage, sign_in
 from porch.storage import identities as identity_rows
 from porch.storage.sign_in import Login, digest
 

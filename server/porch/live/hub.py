@@ -29,7 +29,7 @@ from porch.storage import threads as thread_rows
 from porch.storage.database import READ_CONNECTIONS
 
 if TYPE_CHECKING:
-    from databases.core import Connection
+    from porch.storage import Connection
 
 logger = logging.getLogger("porch.live")
 
