@@ -51,8 +51,6 @@ class Socket:
 @pytest.fixture
 async def porch(tmp_path: Path, database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[Porch]:
     live = getattr(request, "param", "memory")
-    if live == "postgres" and database_url.startswith("sqlite"):
-        pytest.skip("LISTEN/NOTIFY needs PostgreSQL")
     instance = Porch(make_settings(tmp_path, database_url, live=REDIS if live == "redis" else live))
     await instance.start()
     try:
@@ -90,7 +88,17 @@ async def wait_until(condition: Any, what: str, timeout: float = 5.0) -> None:
         await asyncio.sleep(0.01)
 
 
-@pytest.mark.parametrize("porch", ["memory", "redis", "postgres"], indirect=True)
+# Every backend on every database it works with (LISTEN/NOTIFY needs PostgreSQL).
+BACKENDS = [
+    ("sqlite", "memory"),
+    ("sqlite", "redis"),
+    ("postgresql", "memory"),
+    ("postgresql", "redis"),
+    ("postgresql", "postgres"),
+]
+
+
+@pytest.mark.parametrize(("database_url", "porch"), BACKENDS, indirect=True)
 async def test_replay_meets_live_without_gap_or_duplicate_while_comments_pour_in(porch: Porch) -> None:
     await post(porch, "seed")
     sockets: list[Socket] = []
