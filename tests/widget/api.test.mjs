@@ -47,7 +47,9 @@ test('requests carry JSON, the edit token and the auth headers; errors keep the 
     assert.equal(seen[2].token, 'tok');
     assert.equal(seen[3].method, 'PATCH');
     assert.deepEqual(JSON.parse(seen[3].body), { text: 'new' });
-    assert.ok(seen.every((r) => r.auth === 'Bearer s3cret'));
+    assert.equal(seen[0].auth, undefined, 'public reads go without the session: no preflight');
+    assert.equal(seen[4].auth, undefined);
+    assert.ok(seen.slice(1, 4).every((r) => r.auth === 'Bearer s3cret'));
   } finally {
     srv.close();
   }

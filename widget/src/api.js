@@ -9,10 +9,12 @@ export class ApiError extends Error {
 }
 
 export function createApi(server, authHeaders = () => ({})) {
-  async function call(method, path, { query, body, headers } = {}) {
+  // Public reads (the site, the thread) go without the session: a GET without headers of ours is a simple
+  // CORS request, with no preflight, cacheable by the browser.
+  async function call(method, path, { query, body, headers, signed = true } = {}) {
     const url = new URL(path, server);
     if (query) url.search = new URLSearchParams(query).toString();
-    const init = { method, credentials: 'omit', headers: { ...authHeaders(), ...headers } };
+    const init = { method, credentials: 'omit', headers: { ...(signed ? authHeaders() : {}), ...headers } };
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -38,8 +40,8 @@ export function createApi(server, authHeaders = () => ({})) {
   }
 
   return {
-    site: (site) => call('GET', `api/v1/sites/${encodeURIComponent(site)}`),
-    comments: (query) => call('GET', 'api/v1/comments', { query }),
+    site: (site) => call('GET', `api/v1/sites/${encodeURIComponent(site)}`, { signed: false }),
+    comments: (query) => call('GET', 'api/v1/comments', { query, signed: false }),
     post: (body) => call('POST', 'api/v1/comments', { body }),
     edit: (id, text, token) =>
       call('PATCH', `api/v1/comments/${encodeURIComponent(id)}`, { body: { text }, headers: { 'X-Edit-Token': token } }),
