@@ -13,63 +13,37 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 
-from porch.live.backend import Deliver
 from porch.live.follower import LogFollower
-from porch.models import Event
+from porch.live.signalled import SignalledBackend, backoff
 
 logger = logging.getLogger("porch.live")
 
 CHANNEL = "porch_live"
-RECONNECT_DELAYS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
 HEALTH_CHECK_INTERVAL = 10.0  # seconds: a query on a quiet connection to notice one that died silently
-STARTUP_WAIT = 5.0
 
 
-class PostgresBackend:
+class PostgresBackend(SignalledBackend):
+    name = "PostgreSQL"
+
     def __init__(self, database_url: str, follower: LogFollower) -> None:
+        super().__init__(follower)
         self._dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-        self._follower = follower
         self._conn: asyncpg.Connection | None = None
-        self._listening = asyncio.Event()
-        self._latest_local = 0
-        self._to_publish = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
 
-    async def start(self, deliver: Deliver) -> None:
-        await self._follower.start(deliver)
-        self._tasks = [
-            asyncio.create_task(self._stay_connected(), name="porch-live-pg-listen"),
-            asyncio.create_task(self._publish_forever(), name="porch-live-pg-publish"),
-        ]
-        try:
-            await asyncio.wait_for(self._listening.wait(), STARTUP_WAIT)
-        except TimeoutError:
-            logger.warning("could not LISTEN on PostgreSQL yet; live events will flow once it answers")
-
-    async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self._follower.stop()
-
-    async def publish(self, events: Sequence[Event]) -> None:
-        if not events:
-            return
-        self._follower.note_local(events)
-        self._latest_local = max(self._latest_local, max(event.seq for event in events))
-        self._to_publish.set()
+    async def _signal(self, seq: int) -> None:
+        conn = self._conn
+        if conn is None or conn.is_closed():
+            raise ConnectionError("not listening on PostgreSQL")
+        await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, str(seq))
 
     def _notified(self, connection: Any, pid: int, channel: str, payload: str) -> None:
         self._follower.wake()
 
-    async def _stay_connected(self) -> None:
+    async def _receive_forever(self) -> None:
         failures = 0
         while True:
             lost = asyncio.Event()
@@ -79,11 +53,10 @@ class PostgresBackend:
                 conn.add_termination_listener(lambda _conn, lost=lost: lost.set())
                 await conn.add_listener(CHANNEL, self._notified)
                 self._conn = conn
-                self._listening.set()
+                self._ready.set()
                 failures = 0
                 self._follower.wake()  # anything committed while we were not listening
-                if self._latest_local:
-                    self._to_publish.set()  # and anything we could not announce
+                self._resume_publishing()  # and anything we could not announce
                 while not lost.is_set():
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(lost.wait(), HEALTH_CHECK_INTERVAL)
@@ -91,7 +64,7 @@ class PostgresBackend:
                         await conn.execute("SELECT 1")
                 logger.warning("lost the PostgreSQL LISTEN connection; reconnecting")
             except Exception:  # this loop must outlive any failure; it logs and reconnects
-                delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
+                delay = backoff(failures)
                 failures += 1
                 logger.warning("PostgreSQL LISTEN connection failed; retrying in %.2f s", delay, exc_info=failures == 1)
                 await asyncio.sleep(delay)
@@ -99,21 +72,3 @@ class PostgresBackend:
                 self._conn = None
                 if conn is not None:
                     conn.terminate()
-
-    async def _publish_forever(self) -> None:
-        failures = 0
-        while True:
-            await self._to_publish.wait()
-            self._to_publish.clear()
-            conn = self._conn
-            try:
-                if conn is None or conn.is_closed():
-                    raise ConnectionError("not connected")
-                await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, str(self._latest_local))
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
-                failures += 1
-                await asyncio.sleep(delay)
-                self._to_publish.set()
-            else:
-                failures = 0
