@@ -7,12 +7,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
+
+SERVER_SOURCE = Path(__file__).resolve().parents[1] / "server"
+READY_TIMEOUT = 20.0  # seconds for a process to answer /healthz, migrations included
 
 
 def free_port() -> int:
@@ -48,7 +51,18 @@ def _toml(value: Any) -> str:
     raise TypeError(value)
 
 
+def _child_environment() -> dict[str, str]:
+    """This environment without PORCH_* (a developer's PORCH_SITES would override the test's config), running
+    the checkout's code."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PORCH_")}
+    env["PYTHONPATH"] = str(SERVER_SOURCE)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
 class ServerProcess:
+    """One `python -m porch serve` on 127.0.0.1, run in its data folder and logging to a file there."""
+
     def __init__(self, config: Path, data_dir: Path, port: int | None = None) -> None:
         self.config = config
         self.data_dir = data_dir
@@ -57,16 +71,20 @@ class ServerProcess:
         self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir / f"server-{self.port}.log"
 
-    def start(self, timeout: float = 20.0) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        with self.log.open("ab") as log:
+    def launch(self) -> None:
+        """Start the process without waiting for it: see `wait_ready`."""
+        with self.log.open("ab") as log:  # the child holds its own descriptor
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "porch", "serve", "--config", str(self.config), "--data-dir",
                  str(self.data_dir), "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+                cwd=self.data_dir,
+                env=_child_environment(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=env,
             )
+
+    def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
+        assert self.process is not None, "launch() first"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -78,6 +96,9 @@ class ServerProcess:
                 pass
             time.sleep(0.05)
         raise RuntimeError(f"porch serve did not answer within {timeout} s:\n{self.log.read_text()}")
+
+    def start(self, timeout: float = READY_TIMEOUT) -> None:
+        start_all([self], timeout)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handler runs, exactly like a crash."""
@@ -91,8 +112,21 @@ class ServerProcess:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+                self.kill()
+
+
+def start_all(servers: Sequence[ServerProcess], timeout: float = READY_TIMEOUT) -> None:
+    """Launch every process at once (on an empty database they race to migrate), then wait for each.
+    If one fails, all are stopped."""
+    try:
+        for server in servers:
+            server.launch()
+        for server in servers:
+            server.wait_ready(timeout)
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
 
 
 @contextmanager

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -24,17 +23,12 @@ from starlette.testclient import TestClient
 
 from porch.app import create_app
 from tests.conftest import TEST_ORIGIN, make_settings
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OIDC_SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
 PUBLIC_URL = "http://testserver"
 CLIENT_ID, CLIENT_SECRET = "porch", "porch-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 15.0) -> None:

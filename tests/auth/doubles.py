@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from tests.auth.conftest import free_port
+from tests.processes import free_port
 
 
 def s256(verifier: str) -> str:

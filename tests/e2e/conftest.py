@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -25,18 +24,12 @@ def host() -> Iterator[HostSite]:
 def porch_server(tmp_path_factory: pytest.TempPathFactory, host: HostSite) -> Iterator[PorchServer]:
     server = start_porch(tmp_path_factory.mktemp("porch"), host.origin)
     yield server
-    server.process.terminate()
-    try:
-        server.process.wait(10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    server.stop()
 
 
 @pytest.fixture
 def proxy(porch_server: PorchServer) -> Iterator[Proxy]:
-    port = int(porch_server.base.rsplit(":", 1)[1].strip("/"))
-    p = Proxy(port)
+    p = Proxy(porch_server.port)
     yield p
     p.close()
 

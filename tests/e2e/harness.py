@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import selectors
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from tests.processes import ServerProcess, free_port, write_config
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -40,12 +38,6 @@ CHROMIUM_ARGS = [
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 EDIT_WINDOW = 900
 MAX_LENGTH = 500
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
@@ -130,15 +122,17 @@ button, h2, input, textarea, li {{ all: unset; color: red !important; font-size:
 # ---- the Porch server process -----------------------------------------------------------------------------
 
 
-@dataclass
-class PorchServer:
-    base: str  # "http://127.0.0.1:PORT/"
-    process: subprocess.Popen[bytes]
-    log: Path
-    origin: str = field(init=False)
+class PorchServer(ServerProcess):
+    """The browser tests' server, with sites `test`, `slow` (rate limited) and `demo`, and the API calls they
+    make. `base` is its URL with the trailing slash the widget's `src` takes, `origin` the one CORS sees."""
 
-    def __post_init__(self) -> None:
-        self.origin = self.base.rstrip("/")
+    @property
+    def base(self) -> str:
+        return self.url + "/"
+
+    @property
+    def origin(self) -> str:
+        return self.url
 
     def api(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
         """Calls the API without an Origin header, as a script or another reader's API client would."""
@@ -179,77 +173,28 @@ class PorchServer:
         return dict(data)
 
 
-def write_config(path: Path, host_origin: str, server_origin: str, data_dir: Path) -> None:
-    path.write_text(
-        f"""public_url = "{server_origin}"
-database = "sqlite:///{data_dir / "porch.db"}"
-
-[sites.test]
-title = "Test"
-origins = ["{host_origin}"]
-edit_window = {EDIT_WINDOW}
-max_length = {MAX_LENGTH}
-rate_limit = 0
-
-[sites.slow]
-title = "Rate limited"
-origins = ["{host_origin}"]
-rate_limit = 1
-
-[sites.demo]
-title = "Demo"
-origins = ["{host_origin}", "{server_origin}"]
-rate_limit = 0
-"""
-    )
-
-
 def start_porch(tmp: Path, host_origin: str) -> PorchServer:
+    """A running PorchServer with its database, config and log in `tmp`; pages on `host_origin` may embed it."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    config = tmp / "porch.toml"
-    write_config(config, host_origin, base.rstrip("/"), tmp)
-    log = tmp / "server.log"
-    log_file = log.open("wb")
-    env = {**os.environ, "PYTHONPATH": str(REPO / "server")}
-    for key in list(env):
-        if key.startswith("PORCH_"):
-            del env[key]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "porch",
-            "serve",
-            "--config",
-            str(config),
-            "--data-dir",
-            str(tmp),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=tmp,
-        env=env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
+    server_origin = f"http://127.0.0.1:{port}"
+    config = write_config(
+        tmp / "porch.toml",
+        public_url=server_origin,
+        database=f"sqlite:///{tmp / 'porch.db'}",
+        sites={
+            "test": {
+                "title": "Test",
+                "origins": [host_origin],
+                "edit_window": EDIT_WINDOW,
+                "max_length": MAX_LENGTH,
+                "rate_limit": 0,
+            },
+            "slow": {"title": "Rate limited", "origins": [host_origin], "rate_limit": 1},
+            "demo": {"title": "Demo", "origins": [host_origin, server_origin], "rate_limit": 0},
+        },
     )
-    log_file.close()  # the child holds its own descriptor
-    server = PorchServer(base, process, log)
-
-    def healthy() -> bool:
-        if process.poll() is not None:
-            raise AssertionError(f"porch serve exited: {log.read_text()}")
-        try:
-            with urllib.request.urlopen(base + "healthz", timeout=1) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
-    wait_for(healthy, 20, "porch serve to answer /healthz")
+    server = PorchServer(config, tmp, port)
+    server.start()
     return server
 
 

@@ -8,9 +8,6 @@ as some real providers send): the popup then asks to Continue, and the widget fi
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,8 +17,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.auth.conftest import OIDCServer, start_oidc_provider, stop
-from tests.e2e.harness import REPO, HostSite, embed_page, free_port, wait_for
+from tests.e2e.harness import HostSite, embed_page
 from tests.e2e.helpers import article_of, open_widget, run_axe, widget
+from tests.processes import free_port, running_server, write_config
 
 pytestmark = pytest.mark.e2e
 
@@ -50,53 +48,26 @@ def signin_server(tmp_path_factory: pytest.TempPathFactory, host: HostSite) -> I
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     oidc = start_oidc_provider([f"{base}/auth/company/callback"])
-    config = tmp / "porch.toml"
-    config.write_text(
-        f"""public_url = "{base}"
-database = "sqlite:///{tmp / "porch.db"}"
-
-[providers.company]
-type = "oidc"
-name = "Company login"
-issuer = "{oidc.issuer}"
-client_id = "porch"
-client_secret = "porch-secret"
-
-[providers.fediverse]
-type = "mastodon"
-
-[sites.{SITE}]
-title = "Sign-in test blog"
-origins = ["{host.origin}"]
-rate_limit = 0
-"""
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORCH_")}
-    env["PYTHONPATH"] = str(REPO / "server")
-    log = (tmp / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "porch", "serve", "--config", str(config), "--data-dir", str(tmp), "--port", str(port)],
-        cwd=tmp,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    log.close()
-
-    def healthy() -> bool:
-        assert process.poll() is None, (tmp / "server.log").read_text()
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
     try:
-        wait_for(healthy, 20, "porch serve")
-        yield SignInServer(base + "/", oidc)
+        config = write_config(
+            tmp / "porch.toml",
+            public_url=base,
+            database=f"sqlite:///{tmp / 'porch.db'}",
+            providers={
+                "company": {
+                    "type": "oidc",
+                    "name": "Company login",
+                    "issuer": oidc.issuer,
+                    "client_id": "porch",
+                    "client_secret": "porch-secret",
+                },
+                "fediverse": {"type": "mastodon"},
+            },
+            sites={SITE: {"title": "Sign-in test blog", "origins": [host.origin], "rate_limit": 0}},
+        )
+        with running_server(config, tmp, port):
+            yield SignInServer(base + "/", oidc)
     finally:
-        process.terminate()
-        process.wait(10)
         stop(oidc.process)
 
 

@@ -5,53 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.processes import ServerProcess, free_port, start_all, write_config
+
 REDIS_URL = "redis://127.0.0.1:6379/0"
 MAX_LENGTH = 60_000  # big comments fill a slow reader's buffers quickly
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def config(database: str, live: str, port: int) -> str:
-    return f"""
-public_url = "http://127.0.0.1:{port}"
-database = "{database}"
-live = "{live}"
-secret_key = "live-test-secret-key-0123456789"
-
-[sites.blog]
-origins = ["https://blog.example.com"]
-rate_limit = 0
-max_length = {MAX_LENGTH}
-"""
-
-
-@dataclass
-class Server:
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+class Server(ServerProcess):
+    """A server process of the live tests, with the client calls they make."""
 
     def live_url(self, thread: str, after: int | None = None) -> str:
         url = f"ws://127.0.0.1:{self.port}/api/v1/live?site=blog&thread={thread}"
@@ -59,7 +29,7 @@ class Server:
 
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request = urllib.request.Request(self.url + path, data=data, method=method)
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
@@ -77,51 +47,25 @@ class Server:
         assert status == 201, (status, body)
         return body["comment"]  # type: ignore[no-any-return]
 
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
 
 def start_servers(tmp_path: Path, database: str, live: str, count: int) -> list[Server]:
-    """Start `count` processes at once (on an empty database they race to migrate) and wait for each."""
+    """`count` processes on one database and live backend, each with its folder (config, log), started at once."""
     servers = []
     for index in range(count):
-        port = free_port()
         folder = tmp_path / f"server{index}"
         folder.mkdir()
-        (folder / "porch.toml").write_text(config(database, live, port))
-        log = folder / "server.log"
-        command = [sys.executable, "-m", "porch", "serve", "--config", str(folder / "porch.toml")]
-        command += ["--data-dir", str(folder), "--port", str(port), "--log-level", "warning"]
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                command,
-                cwd=REPO,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        servers.append(Server(port, process, log))
-    for server in servers:
-        _wait_healthy(server)
+        port = free_port()
+        config = write_config(
+            folder / "porch.toml",
+            public_url=f"http://127.0.0.1:{port}",
+            database=database,
+            live=live,
+            secret_key="live-test-secret-key-0123456789",
+            sites={"blog": {"origins": ["https://blog.example.com"], "rate_limit": 0, "max_length": MAX_LENGTH}},
+        )
+        servers.append(Server(config, folder, port))
+    start_all(servers)
     return servers
-
-
-def _wait_healthy(server: Server, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise AssertionError(f"server exited:\n{server.log.read_text()}")
-        try:
-            with urllib.request.urlopen(server.base + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"server did not start:\n{server.log.read_text()}")
 
 
 async def connect(url: str, **options: Any) -> ClientConnection:
