@@ -122,33 +122,29 @@ def test_example_is_valid(tmp_path):
     assert set(settings.providers) == {"github", "google", "company", "fediverse", "indieweb"}
 
 
-def test_check_config_command(tmp_path):
+def check_config(tmp_path, toml: str) -> subprocess.CompletedProcess[str]:
     config = tmp_path / "porch.toml"
-    config.write_text('public_url = "https://c.example.com"\n[providers.gh]\ntype = "github"\nclient_id = "i"\nclient_secret = "s"\n')
-    result = subprocess.run(
+    config.write_text(toml)
+    return subprocess.run(
         [sys.executable, "-m", "porch", "check-config", "--config", str(config), "--data-dir", str(tmp_path)],
         capture_output=True,
         text=True,
         check=False,
+    )
+
+
+def test_check_config_command(tmp_path):
+    result = check_config(
+        tmp_path, 'public_url = "https://c.example.com"\n[providers.gh]\ntype = "github"\nclient_id = "i"\nclient_secret = "s"\n'
     )
     assert result.returncode == 0, result.stderr
     assert "https://c.example.com/auth/gh/callback" in result.stdout
-    config.write_text('[providers.gh]\ntype = "github"\nclient_id = "x"\nclient_secrett = "typo"\n')
-    result = subprocess.run(
-        [sys.executable, "-m", "porch", "check-config", "--config", str(config), "--data-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    result = check_config(tmp_path, '[providers.gh]\ntype = "github"\nclient_id = "x"\nclient_secrett = "typo"\n')
     assert result.returncode == 2
     assert "providers.gh" in result.stderr and "Traceback" not in result.stderr
-    config.write_text("[sites.blog]\nmax_length = 0\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "porch", "check-config", "--config", str(config), "--data-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    result = check_config(tmp_path, "[sites.blog]\nmax_length = 0\n")
     assert result.returncode == 2
     assert "sites.blog.max_length" in result.stderr
 
