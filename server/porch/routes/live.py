@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from porch.errors import ApiError
 from porch.live.subscriber import Subscriber
 
 if TYPE_CHECKING:
@@ -27,36 +28,28 @@ CLOSE_POLICY = 1008
 CLOSE_INTERNAL_ERROR = 1011
 
 
-class _Refused(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
 def _parameters(websocket: WebSocket, app: Porch) -> tuple[str, str, int | None]:
     query = websocket.query_params
     site = app.settings.sites.get(query.get("site") or "")
     if site is None:
-        raise _Refused(403, "site_not_found", f"There is no site {query.get('site')!r} on this server.")
+        raise ApiError(403, "site_not_found", f"There is no site {query.get('site')!r} on this server.")
     origin = websocket.headers.get("origin")
     if origin is not None and not site.allows_origin(origin):
-        raise _Refused(403, "origin_not_allowed", f"Pages at {origin} may not follow site {site.id!r}.")
+        raise ApiError(403, "origin_not_allowed", f"Pages at {origin} may not follow site {site.id!r}.")
     key = query.get("thread")
     if not key:
-        raise _Refused(422, "missing_field", "The query parameter thread is required.")
+        raise ApiError(422, "missing_field", "The query parameter thread is required.")
     if len(key) > MAX_THREAD_KEY:
-        raise _Refused(422, "invalid_field", f"thread must be at most {MAX_THREAD_KEY} characters.")
+        raise ApiError(422, "invalid_field", f"thread must be at most {MAX_THREAD_KEY} characters.")
     after_text = query.get("after")
     if after_text is None or after_text == "":
         return site.id, key, None
     if not after_text.isdigit() or len(after_text) > 18:
-        raise _Refused(422, "invalid_after", "after must be a seq this server handed out (a whole number).")
+        raise ApiError(422, "invalid_after", "after must be a seq this server handed out (a whole number).")
     return site.id, key, int(after_text)
 
 
-async def _refuse(websocket: WebSocket, refusal: _Refused) -> None:
+async def _refuse(websocket: WebSocket, refusal: ApiError) -> None:
     if "websocket.http.response" in websocket.scope.get("extensions", {}):
         body = {"error": {"code": refusal.code, "message": refusal.message}}
         await websocket.send_denial_response(JSONResponse(body, status_code=refusal.status))
@@ -68,7 +61,7 @@ async def live(websocket: WebSocket) -> None:
     app: Porch = websocket.app.state.porch
     try:
         site, key, after = _parameters(websocket, app)
-    except _Refused as refusal:
+    except ApiError as refusal:
         await _refuse(websocket, refusal)
         return
     await websocket.accept()
