@@ -35,6 +35,7 @@ DEFAULT_PAGE = 50
 MAX_PAGE = 200
 
 EventListener = Callable[[Sequence[Event]], Awaitable[None]]
+Identify = Callable[[SiteSettings], Awaitable[Author | None]]  # the signed-in reader at a site, or None
 
 
 @dataclass(frozen=True)
@@ -211,9 +212,9 @@ class Comments:
         return self.public(comment), self._tokens.issue(site.id, comment.id)
 
     async def edit(
-        self, comment_id: str, text: str, *, origin: str | None, edit_token: str | None, viewer: Author | None
+        self, comment_id: str, text: str, *, origin: str | None, edit_token: str | None, identify: Identify
     ) -> dict[str, Any]:
-        site, _ = await self._authorised(comment_id, origin, edit_token, viewer)
+        site, _ = await self._authorised(comment_id, origin, edit_token, identify)
         text = self._checked_text(site, text)
         html = self._renderer.render(text)
 
@@ -229,9 +230,9 @@ class Comments:
         return self.public(comment)
 
     async def delete(
-        self, comment_id: str, *, origin: str | None, edit_token: str | None, viewer: Author | None
+        self, comment_id: str, *, origin: str | None, edit_token: str | None, identify: Identify
     ) -> None:
-        await self._authorised(comment_id, origin, edit_token, viewer)
+        await self._authorised(comment_id, origin, edit_token, identify)
 
         async def work(conn: Connection) -> tuple[StoredComment, Event]:
             current = await self._live_comment(conn, int(comment_id))
@@ -260,9 +261,13 @@ class Comments:
         return hmac.new(self._settings.secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
     async def _authorised(
-        self, comment_id: str, origin: str | None, edit_token: str | None, viewer: Author | None
+        self, comment_id: str, origin: str | None, edit_token: str | None, identify: Identify
     ) -> tuple[SiteSettings, StoredComment]:
-        """The comment's site and the comment, if the caller may change it now; otherwise an ApiError."""
+        """The comment's site and the comment, if the caller may change it now; otherwise an ApiError.
+
+        `identify` gives the signed-in reader for the comment's site (a session is bound to its site, which is
+        only known once the comment has been read).
+        """
         if not comment_id.isdigit() or len(comment_id) > 18:
             raise ApiError(404, "comment_not_found", "There is no such comment.")
         async with self._storage.reading() as conn:
@@ -274,6 +279,7 @@ class Comments:
             raise ApiError(404, "site_not_found", "This comment belongs to a site that is no longer configured.")
         if origin is not None and not site.allows_origin(origin):
             raise ApiError(403, "origin_not_allowed", f"Pages at {origin} may not change comments of this site.")
+        viewer = await identify(site)
         if edit_token:
             self._tokens.check(edit_token, site.id, comment.id, site.edit_window)
         elif viewer is not None and viewer.identity_id == comment.author.identity_id and not comment.author.is_guest:

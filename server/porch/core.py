@@ -17,8 +17,6 @@ from porch.ratelimit import RateLimiter
 from porch.render import Renderer
 from porch.settings import Settings, SiteSettings
 from porch.storage import Storage
-from porch.storage import comments as comment_rows
-from porch.storage import threads as thread_rows
 from porch.tokens import EditTokens
 
 
@@ -60,19 +58,6 @@ class Porch:
         if scheme.lower() != "bearer" or not token or self.authenticator is None:
             raise ApiError(401, "invalid_token", "The Authorization header does not carry a valid session token.")
         return await self.authenticator.authenticate(token.strip(), site)
-
-    async def viewer_for_comment(self, request: Request, comment_id: str) -> Author | None:
-        if "authorization" not in request.headers:
-            return None
-        site = None
-        if comment_id.isdigit() and len(comment_id) <= 18:
-            async with self.storage.reading() as conn:
-                comment = await comment_rows.get(conn, int(comment_id))
-                thread = await thread_rows.get(conn, comment.thread_id) if comment else None
-            site = self.settings.sites.get(thread.site) if thread else None
-        if site is None:
-            raise ApiError(404, "comment_not_found", "There is no such comment.")
-        return await self.viewer(request, site)
 
     def site_extras(self, site: SiteSettings) -> dict[str, Any]:
         return self.authenticator.site_extras(site) if self.authenticator else {}

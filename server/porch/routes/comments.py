@@ -68,7 +68,7 @@ async def edit_comment(request: Request) -> Response:
         data["text"],
         origin=request.headers.get("origin"),
         edit_token=request.headers.get("x-edit-token"),
-        viewer=await app.viewer_for_comment(request, request.path_params["id"]),
+        identify=lambda site: app.viewer(request, site),
     )
     return JSONResponse({"comment": comment})
 
@@ -79,7 +79,7 @@ async def delete_comment(request: Request) -> Response:
         request.path_params["id"],
         origin=request.headers.get("origin"),
         edit_token=request.headers.get("x-edit-token"),
-        viewer=await app.viewer_for_comment(request, request.path_params["id"]),
+        identify=lambda site: app.viewer(request, site),
     )
     return Response(status_code=204)
 
