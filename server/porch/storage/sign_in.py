@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from databases.core import Connection
@@ -69,26 +70,22 @@ async def login_by_state(conn: Connection, state: str) -> Login | None:
     return _login(row) if row is not None else None
 
 
-async def mark_started(conn: Connection, login_id: str, browser_hash: str) -> bool:
-    """Bind the login to the browser that opened its start URL; False if some browser already did."""
+async def _update_once(conn: Connection, login_id: str, still: sa.ColumnElement[bool], **values: Any) -> bool:
+    """Set `values` on the login only while `still` holds; True if this call was the one that did it."""
     row = await conn.fetch_one(
-        sa.update(logins)
-        .where(logins.c.id == login_id, logins.c.browser_hash.is_(None))
-        .values(browser_hash=browser_hash)
-        .returning(logins.c.id)
+        sa.update(logins).where(logins.c.id == login_id, still).values(**values).returning(logins.c.id)
     )
     return row is not None
+
+
+async def mark_started(conn: Connection, login_id: str, browser_hash: str) -> bool:
+    """Bind the login to the browser that opened its start URL; False if some browser already did."""
+    return await _update_once(conn, login_id, logins.c.browser_hash.is_(None), browser_hash=browser_hash)
 
 
 async def consume_state(conn: Connection, login_id: str) -> bool:
     """Mark the login's callback as arrived; False if one already did (a replayed state)."""
-    row = await conn.fetch_one(
-        sa.update(logins)
-        .where(logins.c.id == login_id, logins.c.callback_done.is_(False))
-        .values(callback_done=True)
-        .returning(logins.c.id)
-    )
-    return row is not None
+    return await _update_once(conn, login_id, logins.c.callback_done.is_(False), callback_done=True)
 
 
 async def bind_identity(conn: Connection, login_id: str, identity_id: int, code_hash: str) -> None:
@@ -103,13 +100,7 @@ async def confirm(conn: Connection, login_id: str) -> None:
 
 async def mark_redeemed(conn: Connection, login_id: str) -> bool:
     """False if the login had already been redeemed (by a concurrent request)."""
-    row = await conn.fetch_one(
-        sa.update(logins)
-        .where(logins.c.id == login_id, logins.c.redeemed.is_(False))
-        .values(redeemed=True)
-        .returning(logins.c.id)
-    )
-    return row is not None
+    return await _update_once(conn, login_id, logins.c.redeemed.is_(False), redeemed=True)
 
 
 async def delete_expired_logins(conn: Connection, before: float) -> None:
