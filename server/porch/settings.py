@@ -33,6 +33,8 @@ TOP_LEVEL_DEFAULTS: dict[str, Any] = {
     "allow_private_instances": False,
     "sites": None,
     "providers": {},
+    "live_sockets_per_address": 20,
+    "cache_mb": 64,
 }
 
 SITE_DEFAULTS: dict[str, Any] = {
@@ -43,6 +45,7 @@ SITE_DEFAULTS: dict[str, Any] = {
     "rate_limit": 10,
     "guests": True,
     "providers": None,
+    "max_depth": 5,
 }
 
 DEMO_SITE = {
@@ -70,6 +73,7 @@ class SiteSettings:
     rate_limit: int = 10
     guests: bool = True
     providers: tuple[str, ...] | None = None  # None: every configured provider
+    max_depth: int = 5  # levels of nesting, top-level comments being level 1
 
     def allows_origin(self, origin: str) -> bool:
         """True when a page at `origin` may embed this site and write to it.
@@ -99,6 +103,8 @@ class Settings:
     session_lifetime: int = 30 * 24 * 3600
     allow_private_instances: bool = False
     providers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    live_sockets_per_address: int = 20
+    cache_mb: int = 64
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -178,6 +184,9 @@ def load_settings(
     if not isinstance(allow_private, bool):
         raise ConfigError(f"allow_private_instances must be true or false ({where('allow_private_instances')})")
 
+    live_sockets = _positive_int(raw.get("live_sockets_per_address", 20), "live_sockets_per_address", where)
+    cache_mb = _positive_int(raw.get("cache_mb", 64), "cache_mb", where)
+
     providers = raw.get("providers", {})
     if not isinstance(providers, dict) or not all(isinstance(v, dict) for v in providers.values()):
         raise ConfigError(f"providers must be a table of tables, one per provider ({where('providers')})")
@@ -204,6 +213,8 @@ def load_settings(
         session_lifetime=session_lifetime,
         allow_private_instances=allow_private,
         providers=providers,
+        live_sockets_per_address=live_sockets,
+        cache_mb=cache_mb,
         sources=sources,
     )
 
@@ -276,6 +287,7 @@ def _site(site_id: str, conf: Any, source: str) -> SiteSettings:
         rate_limit=_positive_int(merged["rate_limit"], f"{prefix}.rate_limit", where, allow_zero=True),
         guests=guests,
         providers=tuple(providers) if providers is not None else None,
+        max_depth=_positive_int(merged["max_depth"], f"{prefix}.max_depth", where),
     )
 
 
