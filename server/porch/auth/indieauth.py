@@ -9,35 +9,35 @@ from the typed site must declare the same authorization endpoint, and the `iss` 
 server's issuer.
 
 Porch's client id is the URL of a small client metadata document it serves (routes/auth.py).
-Every request goes through the guarded client: no loopback or private addresses unless allowed.
+Every request goes through the guarded client (no loopback or private addresses unless allowed) and is read
+through net.fetch, within size and time limits.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx2
-from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError  # type: ignore[import-untyped]
+from authlib.integrations.httpx_client import AsyncOAuth2Client  # type: ignore[import-untyped]
 
-from porch.auth.net import check_reachable, client_options, normalise_host, read_limited
+from porch.auth.links import parse_link_header
+from porch.auth.net import Answer, Limits, ResponseRefused, check_reachable, client_options, fetch, normalise_host
 from porch.auth.provider import Context, Prepared, Profile, Provider, SignInFailed, check_keys, flow_data
 from porch.errors import ApiError
 from porch.storage.sign_in import Login
 
 MAX_REDIRECTS = 5
 SCOPE = "profile"
-_LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
 
 
 class IndieAuthProvider(Provider):
     type = "indieauth"
     default_name = "your website"
     input = "website"
+    limits = Limits()
 
     def __init__(self, provider_id: str, conf: Mapping[str, Any], context: Context) -> None:
         check_keys(conf, provider_id, set())
@@ -86,13 +86,12 @@ class IndieAuthProvider(Provider):
             raise ApiError(422, "invalid_website", "Your website's address must be a domain name without a port.")
         return urlunsplit((address.scheme, address.netloc, parts.path or "/", parts.query, ""))
 
-    async def _get(self, http: httpx2.AsyncClient, url: str, accept: str) -> tuple[httpx2.Response, bytes]:
+    async def _get(self, http: httpx2.AsyncClient, url: str, accept: str) -> Answer:
         address = normalise_host(
             f"{urlsplit(url).scheme}://{urlsplit(url).netloc}", allow_private=True, field="website"
         )
         await check_reachable(address, allow_private=self.allow_private)
-        async with http.stream("GET", url, headers={"Accept": accept}) as response:
-            return response, await read_limited(response)
+        return await fetch(http, "GET", url, limits=self.limits, headers={"Accept": accept})
 
     async def discover(self, me: str) -> tuple[str, dict[str, Any]]:
         """The canonical profile URL of `me` and its authorization server's endpoints (422 if it has none)."""
@@ -100,24 +99,23 @@ class IndieAuthProvider(Provider):
         try:
             async with httpx2.AsyncClient(**client_options(guarded=not self.allow_private)) as http:
                 for _ in range(MAX_REDIRECTS + 1):
-                    response, body = await self._get(http, current, "text/html, application/xhtml+xml")
-                    location = response.headers.get("location")
-                    if response.is_redirect and location:
-                        current = self.profile_url(urljoin(current, location))
-                        if response.status_code in (301, 308):
+                    page = await self._get(http, current, "text/html, application/xhtml+xml")
+                    if page.is_redirect:
+                        current = self.profile_url(urljoin(current, page.headers["location"]))
+                        if page.status in (301, 308):
                             canonical = current
                         continue
                     break
                 else:
                     raise ApiError(422, "website_unreachable", "Your website redirects too many times.")
-                response.raise_for_status()
-                links = _links(response, body, current)
+                if page.status >= 400:
+                    raise ResponseRefused(f"the website answered {page.status}")
+                links = _links(page, current)
                 if "indieauth-metadata" in links:
-                    meta_response, meta_body = await self._get(http, links["indieauth-metadata"], "application/json")
-                    meta_response.raise_for_status()
-                    metadata = json.loads(meta_body)
-                    if not isinstance(metadata, dict):
-                        raise ValueError("metadata is not an object")
+                    answer = await self._get(http, links["indieauth-metadata"], "application/json")
+                    if answer.status >= 400:
+                        raise ResponseRefused(f"the metadata answered {answer.status}")
+                    metadata = answer.json_object()
                     endpoints = {
                         "issuer": metadata.get("issuer"),
                         "authorization_endpoint": metadata.get("authorization_endpoint"),
@@ -126,7 +124,7 @@ class IndieAuthProvider(Provider):
                     endpoints = {"issuer": None, "authorization_endpoint": links["authorization_endpoint"]}
                 else:
                     raise ApiError(422, "indieauth_not_found", "Your website does not name an IndieAuth server.")
-        except (httpx2.HTTPError, ValueError):
+        except ResponseRefused:
             raise ApiError(502, "website_unreachable", "Your website could not be read.") from None
         endpoint = endpoints["authorization_endpoint"]
         if not isinstance(endpoint, str) or not endpoint.startswith("https://" if not self.allow_private else "http"):
@@ -135,19 +133,12 @@ class IndieAuthProvider(Provider):
             raise ApiError(422, "indieauth_not_found", "Your website's IndieAuth server has an invalid issuer.")
         return canonical, {**endpoints, "me": canonical}
 
-    def _client(self) -> AsyncOAuth2Client:
-        return AsyncOAuth2Client(
-            client_id=self.client_id,
-            token_endpoint_auth_method="none",
-            scope=SCOPE,
-            redirect_uri=self.callback_url,
-            code_challenge_method="S256",
-            **client_options(guarded=not self.allow_private),
-        )
-
     async def authorize_url(self, login: Login) -> str:
         flow = flow_data(login)
-        async with self._client() as client:
+        # authlib only builds the URL here (PKCE challenge included); it sends nothing.
+        async with AsyncOAuth2Client(
+            client_id=self.client_id, scope=SCOPE, redirect_uri=self.callback_url, code_challenge_method="S256"
+        ) as client:
             url, _ = client.create_authorization_url(
                 flow["authorization_endpoint"], state=login.state, code_verifier=login.code_verifier, me=flow["me"]
             )
@@ -157,17 +148,23 @@ class IndieAuthProvider(Provider):
         flow = flow_data(login)
         if flow["issuer"] is not None and params.get("iss") != flow["issuer"]:
             raise SignInFailed("issuer_mismatch", "The answer did not come from your website's IndieAuth server.")
-        async with self._client() as client:
-            try:
-                answer = await client.fetch_token(
-                    flow["authorization_endpoint"],
-                    code=params["code"],
-                    code_verifier=login.code_verifier,
-                    client_id=self.client_id,
-                    headers={"Accept": "application/json"},
-                )
-            except (OAuthError, httpx2.HTTPError, ValueError):
-                raise SignInFailed("code_rejected", "Your website's server did not accept the sign-in code.") from None
+        # The profile URL redemption (IndieAuth §5.3.3): the OAuth 2.0 code exchange of RFC 6749 §4.1.3 with PKCE,
+        # sent to the authorization endpoint itself. A public client: no secret, only the client id.
+        form = {
+            "grant_type": "authorization_code",
+            "code": params["code"],
+            "client_id": self.client_id,
+            "redirect_uri": self.callback_url,
+            "code_verifier": login.code_verifier,
+        }
+        try:
+            async with httpx2.AsyncClient(**client_options(guarded=not self.allow_private)) as http:
+                redeemed = await fetch(http, "POST", flow["authorization_endpoint"], limits=self.limits, data=form)
+            answer = redeemed.json_object()
+            if redeemed.status != 200 or "error" in answer:
+                raise ResponseRefused(f"the code was refused ({redeemed.status})")
+        except ResponseRefused:
+            raise SignInFailed("code_rejected", "Your website's server did not accept the sign-in code.") from None
         me = answer.get("me")
         if not isinstance(me, str):
             raise SignInFailed("profile_unavailable", "Your website's server did not say who you are.")
@@ -180,22 +177,24 @@ class IndieAuthProvider(Provider):
                     raise SignInFailed("profile_mismatch", "That server may not speak for the website you typed.")
         except ApiError:
             raise SignInFailed("profile_mismatch", "Your website's server named an invalid profile.") from None
-        profile = answer.get("profile") if isinstance(answer.get("profile"), dict) else {}
-        name = profile.get("name") if isinstance(profile.get("name"), str) and profile["name"].strip() else None
-        return Profile(subject=me, name=(name or _short(me)).strip()[:100], url=me)
+        profile = answer.get("profile")
+        name = profile.get("name") if isinstance(profile, dict) else None
+        name = name.strip() if isinstance(name, str) else ""
+        return Profile(subject=me, name=(name or _short(me))[:100], url=me)
 
 
-def _links(response: httpx2.Response, body: bytes, base: str) -> dict[str, str]:
+def _links(page: Answer, base: str) -> dict[str, str]:
     """rel → absolute URL from the Link headers, then the HTML <link> elements (headers win)."""
     found: dict[str, str] = {}
-    for header in response.headers.get_list("link"):
-        for match in _LINK.finditer(header):
-            rel_param = re.search(r'rel\s*=\s*"?([^";]+)"?', match.group(2))
-            for name in rel_param.group(1).split() if rel_param else ():
-                found.setdefault(name.lower(), urljoin(base, match.group(1)))
-    if "html" in response.headers.get("content-type", ""):
+    for header in page.headers.get_list("link"):
+        for link in parse_link_header(header):
+            if "anchor" in link.params:
+                continue  # a link about another resource than this page (RFC 8288 §3.2)
+            for name in link.rels:
+                found.setdefault(name, urljoin(base, link.target))
+    if "html" in page.headers.get("content-type", ""):
         parser = _LinkParser()
-        parser.feed(body.decode("utf-8", "replace"))
+        parser.feed(page.body.decode("utf-8", "replace"))
         for rel, href in parser.links:
             for name in rel.split():
                 found.setdefault(name.lower(), urljoin(base, href))

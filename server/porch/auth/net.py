@@ -7,12 +7,16 @@ connection time inside the HTTP client, on the very addresses the socket connect
 nor a DNS answer that changes between check and use (rebinding) can lead Porch to an internal address.
 
 `allow_private_instances = true` turns the address check off, for tests and private deployments.
+
+Everything read from such a server goes through `fetch`, the one limited reader: it bounds the headers, the
+body after decompression and the time of the whole exchange, because the other end may be hostile.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import re
 import socket
 from collections.abc import Awaitable, Callable, Iterable
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio
 import httpcore2
 import httpx2
 
@@ -29,6 +34,8 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 TIMEOUT = httpx2.Timeout(10.0)
 MAX_RESPONSE = 512 * 1024
+MAX_HEADERS = 32 * 1024
+DEADLINE = 15.0
 USER_AGENT = "Porch (self-hosted comments; sign-in)"
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
@@ -37,10 +44,26 @@ class AddressRefused(Exception):
     """A host resolved to an address that Porch may not reach."""
 
 
+# Ranges that Python 3.11's ipaddress counts as global but that lead elsewhere than a public host: 6to4 and
+# Teredo carry an IPv4 address of any kind inside (a relay would take us there), site-local is the deprecated
+# private range, 64:ff9b:1::/48 is NAT64 for local use, 3fff::/20 is for documentation.
+_NOT_PUBLIC_V6 = tuple(
+    ipaddress.IPv6Network(net) for net in ("2002::/16", "2001::/32", "fec0::/10", "64:ff9b:1::/48", "3fff::/20")
+)
+# The well-known NAT64 prefix: a DNS64 resolver answers with it for IPv4-only names; the gateway then connects to
+# the IPv4 address in the last 32 bits, so that is the address to judge.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip in _NAT64:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        elif any(ip in net for net in _NOT_PUBLIC_V6):
+            return False
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_loopback or ip.is_link_local)
 
 
@@ -194,11 +217,69 @@ async def check_reachable(address: HostAddress, *, allow_private: bool, resolver
         ) from None
 
 
-async def read_limited(response: httpx2.Response, limit: int = MAX_RESPONSE) -> bytes:
-    """The body of a streamed response, refusing bodies larger than `limit`."""
+class ResponseRefused(Exception):
+    """A server a reader chose could not be read: unreachable, too slow, too large, or not what was asked."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much Porch reads from a server a reader chose, and for how long."""
+
+    body: int = MAX_RESPONSE  # bytes after decompression
+    headers: int = MAX_HEADERS  # bytes of all header names and values together
+    deadline: float = DEADLINE  # seconds for the whole exchange: connect, send, headers and body
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A response read in full, within the limits."""
+
+    status: int
+    headers: httpx2.Headers
+    body: bytes
+
+    @property
+    def is_redirect(self) -> bool:
+        return self.status in (301, 302, 303, 307, 308) and "location" in self.headers
+
+    def json_object(self) -> dict[str, Any]:
+        """The body as a JSON object; ResponseRefused if it is anything else."""
+        try:
+            data = json.loads(self.body)
+        except ValueError:
+            raise ResponseRefused("the answer is not JSON") from None
+        if not isinstance(data, dict):
+            raise ResponseRefused("the answer is not a JSON object")
+        return data
+
+
+async def fetch(
+    http: httpx2.AsyncClient, method: str, url: str, *, limits: Limits = Limits(), **request: Any
+) -> Answer:
+    """One request to a server a reader chose, read in full within `limits`; ResponseRefused otherwise.
+
+    The deadline covers the whole exchange: the client's own timeouts apply to each read, so a server sending a
+    byte every few seconds would never trip them. httpx2 inflates gzip and deflate in pieces of at most 1 MiB
+    and the body stops at `limits.body` bytes of decoded content, so a compressed bomb costs little memory.
+    """
+    try:
+        with anyio.fail_after(limits.deadline):
+            async with http.stream(method, url, **request) as response:
+                if sum(len(name) + len(value) for name, value in response.headers.raw) > limits.headers:
+                    raise ResponseRefused("response headers too large")
+                body = await _read_limited(response, limits.body)
+                return Answer(response.status_code, response.headers, body)
+    except TimeoutError:
+        raise ResponseRefused("the server took too long") from None
+    except (httpx2.HTTPError, httpx2.StreamError) as exc:
+        raise ResponseRefused(str(exc) or type(exc).__name__) from None
+
+
+async def _read_limited(response: httpx2.Response, limit: int = MAX_RESPONSE) -> bytes:
+    """The body of a streamed response, refusing bodies larger than `limit` once decoded."""
     body = bytearray()
     async for chunk in response.aiter_bytes():
         body += chunk
         if len(body) > limit:
-            raise ValueError("response too large")
+            raise ResponseRefused("response too large")
     return bytes(body)
