@@ -9,7 +9,9 @@
 
 Each approves every authorization request at once for its current user, checks PKCE (S256) and single-use
 codes like the real services, and records what it was asked, so tests can see that Porch never called it.
-They run under uvicorn on 127.0.0.1 in a thread.
+They run under uvicorn on 127.0.0.1 in a thread. A test can make one endpoint misbehave (a compressed bomb,
+a body trickling in, huge headers) through `sabotage`, and the IndieAuth double serves a page with whatever
+Link header a test sets (`hostile_link`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import hashlib
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -83,9 +86,15 @@ class _Recorder:
         self.requests: list[str] = []
         self.codes: dict[str, Grant] = {}
         self.tokens: dict[str, str] = {}
+        # endpoint name → the answer it gives instead of its own (for tests of hostile servers)
+        self.sabotage: dict[str, Callable[[], Response]] = {}
 
     def record(self, request: Request) -> None:
         self.requests.append(f"{request.method} {request.url.path}")
+
+    def sabotaged(self, endpoint: str) -> Response | None:
+        answer = self.sabotage.get(endpoint)
+        return answer() if answer is not None else None
 
     def issue_code(self, grant: Grant) -> str:
         code = secrets.token_urlsafe(16)
@@ -212,6 +221,8 @@ class MastodonDouble(_Recorder):
 
     async def register(self, request: Request) -> Response:
         self.record(request)
+        if sabotaged := self.sabotaged("register"):
+            return sabotaged
         form = await _form(request)
         if not form.get("client_name") or not form.get("redirect_uris"):
             return JSONResponse({"error": "Validation failed: Application name can't be blank"}, status_code=422)
@@ -245,6 +256,8 @@ class MastodonDouble(_Recorder):
 
     async def token(self, request: Request) -> Response:
         self.record(request)
+        if sabotaged := self.sabotaged("token"):
+            return sabotaged
         form = await _form(request)
         app = self.apps.get(form.get("client_id", ""))
         if app is None or app["client_secret"] != form.get("client_secret"):
@@ -273,6 +286,10 @@ class MastodonDouble(_Recorder):
     async def revoke(self, request: Request) -> Response:
         self.record(request)
         form = await _form(request)
+        if (app := self.apps.get(form.get("client_id", ""))) is None or app["client_secret"] != form.get(
+            "client_secret"
+        ):
+            return JSONResponse({"error": "invalid_client"}, status_code=401)
         if self.tokens.pop(form.get("token", ""), None) is not None:
             self.revoked.append(form["token"])
         return JSONResponse({})
@@ -282,10 +299,11 @@ class MastodonDouble(_Recorder):
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or token not in self.tokens:
             return JSONResponse({"error": "The access token is invalid"}, status_code=401)
+        if sabotaged := self.sabotaged("verify_credentials"):
+            return sabotaged
         base = self.server.base
         return JSONResponse(
             {
-                **self.account,
                 "url": f"{base}/@{self.account['username']}",
                 "avatar": f"{base}/avatars/original/missing.png",
                 "locked": False,
@@ -293,6 +311,7 @@ class MastodonDouble(_Recorder):
                 "created_at": "2022-11-01T00:00:00.000Z",
                 "note": "",
                 "followers_count": 3,
+                **self.account,  # a test may set any field, the url included
             }
         )
 
@@ -308,9 +327,11 @@ class IndieAuthDouble(_Recorder):
         self.names = {"alice": "Alice Web", "mallory": "Mallory"}
         self.answer_me: str | None = None  # when set, the server names this profile instead of the real one
         self.issuer_override: str | None = None
+        self.hostile_link = ""  # the Link header of /hostile/
         app = Starlette(
             routes=[
                 Route("/alice/", self.alice),
+                Route("/hostile/", self.hostile),
                 Route("/legacy/", self.legacy),
                 Route("/moved", self.moved),
                 Route("/plain/", self.plain),
@@ -342,6 +363,10 @@ class IndieAuthDouble(_Recorder):
         self.record(request)
         return RedirectResponse(f"{self.base}/alice/", status_code=301)
 
+    async def hostile(self, request: Request) -> Response:
+        self.record(request)
+        return HTMLResponse("<html><body>look at my headers</body></html>", headers={"Link": self.hostile_link})
+
     async def plain(self, request: Request) -> Response:
         self.record(request)
         return HTMLResponse("<html><body>no IndieAuth here</body></html>")
@@ -352,6 +377,8 @@ class IndieAuthDouble(_Recorder):
 
     async def metadata(self, request: Request) -> Response:
         self.record(request)
+        if sabotaged := self.sabotaged("metadata"):
+            return sabotaged
         return JSONResponse(
             {
                 "issuer": f"{self.base}/",
@@ -375,6 +402,8 @@ class IndieAuthDouble(_Recorder):
 
     async def redeem(self, request: Request) -> Response:
         self.record(request)
+        if sabotaged := self.sabotaged("redeem"):
+            return sabotaged
         form = await _form(request)
         grant = self.take_code(
             form.get("code", ""), form.get("client_id", ""), form.get("redirect_uri"), form.get("code_verifier")
