@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 _WHITESPACE = " \t"
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")  # tchar (RFC 9110 §5.6.2), lower case
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,21 @@ def parse_link_header(value: str) -> list[Link]:
     """Every well-formed link-value of `value`; a malformed one is skipped up to the next comma."""
     links: list[Link] = []
     end = len(value)
-    i = _skip(value, 0, _WHITESPACE + ",")
-    while i < end:
+    i = 0
+    while (i := _skip(value, i, _WHITESPACE + ",")) < end:
         if value[i] != "<":
             i = _skip_past_comma(value, i)
             continue
         close = value.find(">", i + 1)
         if close < 0:
             break  # no target ends anywhere after this: nothing further can be a link
+        # A URI reference holds no `<`: one in between means what came before was a malformed link-value,
+        # and the target starts at the last `<`. Each character is still passed once.
+        i = max(i, value.rfind("<", i + 1, close))
         target = value[i + 1 : close].strip()
         params, i, well_formed = _params(value, close + 1)
         if well_formed:
             links.append(Link(target, params))
-        i = _skip(value, i, _WHITESPACE + ",")
     return links
 
 
@@ -62,6 +65,8 @@ def _params(value: str, i: int) -> tuple[dict[str, str], int, bool]:
         while i < end and value[i] not in "=;, \t":
             i += 1
         name = value[start:i].lower()
+        if not set(name) <= _TOKEN:
+            return params, _skip_past_comma(value, i), False
         i = _skip(value, i, _WHITESPACE)
         param = ""
         if i < end and value[i] == "=":
