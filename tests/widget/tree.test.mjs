@@ -89,3 +89,70 @@ test('update replaces a known comment only', () => {
   assert.equal(thread.get('a').html, '<p>new</p>');
   assert.equal(thread.update(comment('zz')), false);
 });
+
+function chain(n) {
+  const comments = [comment('c0')];
+  for (let i = 1; i < n; i++) comments.push(comment(`c${i}`, `c${i - 1}`));
+  return comments;
+}
+
+test('a 10,000-deep reply chain: depth and display order work without recursion', () => {
+  const comments = chain(10000);
+  const thread = new Thread();
+  assert.equal(thread.addPage(comments).length, 10000);
+  assert.equal(thread.depth('c9999'), 9999);
+  assert.equal(thread.depth('c0'), 0);
+  const ids = comments.map((c) => c.id);
+  assert.deepEqual(thread.ordered(), ids);
+  assert.deepEqual(thread.ordered('c9997'), ['c9998', 'c9999']);
+  // The same chain sent deepest first: each reply waits for its parent.
+  const reversed = new Thread();
+  assert.deepEqual(reversed.addPage(comments.slice().reverse()), ids);
+  assert.deepEqual(reversed.ordered(), ids);
+  assert.equal(reversed.following('c9999', () => false, () => true), null);
+});
+
+test('a page may bring replies before their parents; replies of a missing parent go, with their replies', () => {
+  const thread = new Thread();
+  thread.addPage([comment('a')]);
+  const [b, b1, b2, b1x] = [comment('b', 'a'), comment('b1', 'b'), comment('b2', 'b'), comment('b1x', 'b1')];
+  const lost = comment('lost', 'never-sent');
+  const lostChild = comment('lostChild', 'lost');
+  const added = thread.addPage([b1x, lostChild, b2, b1, lost, b]);
+  assert.deepEqual(added.slice().sort(), ['b', 'b1', 'b1x', 'b2']);
+  for (const id of added) {
+    const parent = thread.get(id).parent;
+    assert.ok(parent === 'a' || added.indexOf(parent) < added.indexOf(id), `${id} comes after its parent`);
+  }
+  assert.deepEqual(thread.ordered(), ['a', 'b', 'b1', 'b1x', 'b2']);
+  assert.equal(thread.depth('b1x'), 3);
+  assert.equal(thread.has('lost'), false);
+  assert.equal(thread.has('lostChild'), false);
+  // a later batch brings them properly
+  assert.deepEqual(thread.addPage([comment('b3', 'b'), comment('b3x', 'b3')]), ['b3', 'b3x']);
+  assert.deepEqual(thread.ordered('b'), ['b1', 'b1x', 'b2', 'b3', 'b3x']);
+});
+
+test('following: what comes after a comment and its replies, where replies below the indent share a list', () => {
+  // a ─ a1 ─ a1x ─ a1xy
+  //   │         └─ a1xz
+  //   └ a2
+  // b
+  const thread = new Thread();
+  thread.addPage(['a', 'a1', 'a1x', 'a1xy', 'a1xz', 'a2', 'b'].map((id) => comment(id, id.length > 1 ? id.slice(0, -1) : null)));
+  const all = () => true;
+  const nestAll = () => true;
+  // every comment with its own list: nothing follows the last of its siblings
+  assert.equal(thread.following('a1xy', nestAll, all), 'a1xz');
+  assert.equal(thread.following('a1xz', nestAll, all), null);
+  assert.equal(thread.following('a', nestAll, all), 'b');
+  // only roots have a list of their own: all of a's replies are in it, depth first, so after a1x comes a2
+  const nests = (id) => thread.depth(id) === 0;
+  assert.equal(thread.following('a1xz', nests, all), 'a2');
+  assert.equal(thread.following('a1x', nests, all), 'a2');
+  assert.equal(thread.following('a1xy', nests, all), 'a1xz');
+  assert.equal(thread.following('a2', nests, all), null, 'the end of a list of its own');
+  assert.equal(thread.following('a1xz', (id) => thread.depth(id) < 2, all), null, "with a list of a1's own");
+  // comments not shown yet are passed over
+  assert.equal(thread.following('a1xy', nests, (id) => id !== 'a1xz' && id !== 'a2'), null);
+});

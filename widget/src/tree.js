@@ -1,5 +1,6 @@
 // The comments of one thread as a tree, built from API pages and kept in display order.
 // Roots keep the server's order (the chosen sort); replies are always oldest first.
+// Nothing here recurses: a reply chain may be thousands deep.
 
 const ROOT = null;
 
@@ -11,6 +12,7 @@ export class Thread {
   constructor() {
     this.byId = new Map();
     this.kids = new Map([[ROOT, []]]);
+    this.levels = new Map(); // id → depth, fixed when the comment joins the tree under its parent
   }
 
   has(id) {
@@ -26,13 +28,13 @@ export class Thread {
   }
 
   depth(id) {
-    let depth = 0;
-    for (let c = this.byId.get(id); c && c.parent; c = this.byId.get(c.parent)) depth++;
-    return depth;
+    return this.levels.get(id) || 0;
   }
 
+  // The parent must be in the tree already.
   _attach(comment) {
     this.byId.set(comment.id, comment);
+    this.levels.set(comment.id, comment.parent === ROOT ? 0 : this.depth(comment.parent) + 1);
     if (!this.kids.has(comment.id)) this.kids.set(comment.id, []);
   }
 
@@ -45,26 +47,30 @@ export class Thread {
 
   /**
    * Adds one API page. Comments already known are refreshed where they stand, never moved or duplicated.
-   * Returns the ids that were new. A reply whose parent is unknown is kept aside until the parent arrives.
+   * Returns the ids that were new, each after its parent. A reply may come before its parent in the page; one
+   * whose parent never arrives is forgotten, so a later page or event can bring it properly.
    */
   addPage(comments) {
     const added = [];
-    const fresh = comments.filter((c) => {
+    const waiting = new Map(); // parent id → new replies that came before it
+    for (const c of comments) {
       if (this.byId.has(c.id)) {
         this.byId.set(c.id, c);
-        return false;
+      } else if (c.parent !== ROOT && !this.byId.has(c.parent)) {
+        if (!waiting.has(c.parent)) waiting.set(c.parent, []);
+        waiting.get(c.parent).push(c);
+      } else {
+        for (const stack = [c]; stack.length; ) {
+          const next = stack.pop();
+          this._attach(next);
+          if (next.parent === ROOT) this.kids.get(ROOT).push(next.id);
+          else this._sortedInsert(this.kids.get(next.parent), next);
+          added.push(next.id);
+          for (const reply of waiting.get(next.id) || []) stack.push(reply);
+          waiting.delete(next.id);
+        }
       }
-      return true;
-    });
-    fresh.forEach((c) => this._attach(c));
-    for (const c of fresh) {
-      if (c.parent === ROOT) this.kids.get(ROOT).push(c.id);
-      else if (this.byId.has(c.parent)) this._sortedInsert(this.kids.get(c.parent), c);
-      else continue;
-      added.push(c.id);
     }
-    // Replies whose parent never arrived are forgotten, so a later page or event can bring them properly.
-    for (const c of fresh) if (!added.includes(c.id)) this.byId.delete(c.id);
     return added;
   }
 
@@ -114,17 +120,37 @@ export class Thread {
     }
     this.byId.delete(id);
     this.kids.delete(id);
+    this.levels.delete(id);
     const siblings = this.kids.get(comment.parent);
     if (siblings) siblings.splice(siblings.indexOf(id), 1);
     return 'removed';
   }
 
-  /** Ids in display order, depth first (for tests and for focus order). */
-  ordered(id = ROOT, out = []) {
-    for (const child of this.children(id)) {
-      out.push(child);
-      this.ordered(child, out);
+  /** The ids below `id` in display order: depth first, each comment before its replies. */
+  ordered(id = ROOT) {
+    const out = [];
+    const stack = this.children(id).slice().reverse();
+    while (stack.length) {
+      const next = stack.pop();
+      out.push(next);
+      const kids = this.children(next);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
     }
     return out;
+  }
+
+  /**
+   * The id shown right after `id` and its replies in the list that holds `id`, or null at that list's end.
+   * Only comments for which `nests(id)` is true have a list of their own for their replies; the replies of the
+   * others follow them in the list that holds them. `shown(id)` skips comments not on screen yet.
+   */
+  following(id, nests, shown) {
+    for (let x = id; ; ) {
+      const parent = this.byId.get(x).parent;
+      const siblings = this.children(parent);
+      for (let i = siblings.indexOf(x) + 1; i < siblings.length; i++) if (shown(siblings[i])) return siblings[i];
+      if (parent === ROOT || nests(parent)) return null;
+      x = parent;
+    }
   }
 }

@@ -4,6 +4,7 @@ import { append, h, insertSanitizedCommentHtml, safeHref, setText } from './dom.
 import { loadTranslator, translator } from './i18n.js';
 import en from './lang/en.js';
 import { LiveState } from './live.js';
+import { MoreReplies } from './replies.js';
 import { createSignIn } from './signin.js';
 import { connectLive } from './socket.js';
 import { draftKey, guestKey, keyValueStore, memoryStorage, tokenKey } from './storage.js';
@@ -45,6 +46,7 @@ export function mountWidget(config, place) {
   let lang = config.lang;
   let site = { max_length: 10000, edit_window: 0 };
   let thread = new Thread();
+  let more = new MoreReplies();
   let live = new LiveState(0);
   let info = null;
   let next = null;
@@ -226,29 +228,37 @@ export function mountWidget(config, place) {
     ]);
   }
 
+  // Whether a comment's replies get a list of their own (indented). Deeper replies follow their ancestor's item
+  // in the list that holds it, so the DOM is never deeper than the indentation: thousands of nested lists crash
+  // the browser's layout.
+  const nests = (id) => thread.depth(id) + 1 < MAX_INDENT;
+  const shown = (id) => els.has(id);
+
+  // A comment and its replies as list items, depth first.
   function renderTree(id) {
-    const c = thread.get(id);
-    const article = h('article', { tabindex: '-1', 'aria-label': authorName(c), id: 'porch-c-' + id });
-    const replies = h('ol', { class: thread.depth(id) + 1 >= MAX_INDENT ? 'replies flat' : 'replies' });
-    const li = h('li', { class: 'c', 'data-id': id }, article, replies);
-    els.set(id, li);
-    fillArticle(article, c);
-    for (const child of thread.children(id)) replies.append(renderTree(child));
-    replies.hidden = !replies.firstChild;
-    return li;
+    const items = document.createDocumentFragment();
+    for (const x of [id, ...thread.ordered(id)]) {
+      const c = thread.get(x);
+      const article = h('article', { tabindex: '-1', 'aria-label': authorName(c), id: 'porch-c-' + x });
+      const li = h('li', { class: 'c', 'data-id': x }, article, nests(x) && h('ol', { class: 'replies', hidden: !thread.children(x).length }));
+      els.set(x, li);
+      fillArticle(article, c);
+      (x === id ? items : listFor(c.parent)).append(li);
+    }
+    return items;
   }
 
   function listFor(parent) {
-    return parent === null ? list : els.get(parent).lastChild;
+    if (parent === null) return list;
+    const li = els.get(parent);
+    return nests(parent) ? li.querySelector(':scope > ol') : li.parentNode;
   }
 
   // Puts a comment already in `thread` (and its replies) into the DOM at its place.
   function placeNode(id) {
-    const c = thread.get(id);
-    const siblings = thread.children(c.parent);
-    const after = siblings.slice(siblings.indexOf(id) + 1).find((s) => els.has(s));
-    const target = listFor(c.parent);
-    target.insertBefore(renderTree(id), after ? els.get(after) : null);
+    const target = listFor(thread.get(id).parent);
+    const after = thread.following(id, nests, shown);
+    target.insertBefore(renderTree(id), after && els.get(after));
     target.hidden = false;
   }
 
@@ -260,21 +270,22 @@ export function mountWidget(config, place) {
   }
 
   function removeNode(id, placeholder) {
-    const li = els.get(id);
-    if (li && li.contains(form) && thread.children(id).length === 0) {
-      const typing = root.activeElement;
-      cancelReply(false);
-      if (typing && form.contains(typing)) typing.focus({ preventScroll: true });
-    }
-    const parent = thread.get(id) && thread.get(id).parent;
-    const outcome = thread.remove(id, placeholder);
-    if (outcome === 'placeholder') refresh(id, true);
-    else if (outcome === 'removed' && li) {
+    for (let x = id; x; placeholder = null) {
+      const li = els.get(x);
+      if (li && li.contains(form) && thread.children(x).length === 0) {
+        const typing = root.activeElement;
+        cancelReply(false);
+        if (typing && form.contains(typing)) typing.focus({ preventScroll: true });
+      }
+      const parent = thread.get(x) && thread.get(x).parent;
+      const outcome = thread.remove(x, placeholder);
+      if (outcome === 'placeholder') refresh(x, true);
+      if (outcome !== 'removed' || !li) return;
       li.remove();
-      els.delete(id);
+      els.delete(x);
       // A placeholder left without replies has nothing more to show.
       const p = parent && thread.get(parent);
-      if (p && p.status === 'deleted' && !thread.children(parent).length) removeNode(parent);
+      x = p && p.status === 'deleted' && !thread.children(parent).length ? parent : null;
     }
   }
 
@@ -304,11 +315,14 @@ export function mountWidget(config, place) {
   // True when inserting at the comment's place moves nothing the reader can see (the place is below the viewport).
   function belowTheFold(c) {
     const where = thread.place(c, sort, next === null);
-    // It goes before a sibling (whose top is the insertion point) or at the end of its parent's item or the list.
-    const target = where.before ? els.get(where.before) : where.parent === null ? list : els.get(where.parent);
+    const p = where.parent;
+    // It goes before a sibling, or before what follows its parent's replies where they share a list (the top of
+    // either is the insertion point), or at the end of its parent's item or list.
+    const after = where.before || (p !== null && !nests(p) && thread.following(p, nests, shown));
+    const target = after ? els.get(after) : p === null ? list : nests(p) ? els.get(p) : listFor(p);
     if (!target || !target.isConnected) return false;
     const rect = target.getBoundingClientRect();
-    return (where.before ? rect.top : rect.bottom) >= window.innerHeight;
+    return (after ? rect.top : rect.bottom) >= window.innerHeight;
   }
 
   function addComment(c) {
@@ -316,10 +330,9 @@ export function mountWidget(config, place) {
   }
 
   // ---- loading -------------------------------------------------------------------------------------------
-  async function loadPage() {
-    const query = { site: config.site, thread: config.thread, sort, limit: String(PAGE_SIZE) };
-    if (next) query.after = next;
-    return api.comments(query);
+  // The next page of top-level comments (with their replies), unless `query` asks for something else.
+  function loadPage(query = { sort, limit: String(PAGE_SIZE), ...(next && { after: next }) }) {
+    return api.comments({ site: config.site, thread: config.thread, ...query });
   }
 
   function showPage(page, first) {
@@ -328,35 +341,71 @@ export function mountWidget(config, place) {
       count = page.thread.count;
     }
     next = page.next;
-    const added = new Set(thread.addPage(page.comments));
-    // New roots of a page all go at the end: build them off-document and attach once.
-    const roots = document.createDocumentFragment();
-    for (const id of added) {
-      const parent = thread.get(id).parent;
-      if (parent === null) roots.append(renderTree(id));
-      else if (!added.has(parent)) placeNode(id);
-    }
-    list.append(roots);
+    addComments(page.comments);
+    more.addPage(page);
+    for (const m of page.more_replies || []) showMoreReplies(m.root);
     moreButton.hidden = !next;
     setHeading();
   }
 
-  async function loadMore() {
-    moreButton.disabled = true;
+  // Adds comments from the API to the thread and the DOM; returns the ids that were new.
+  function addComments(comments) {
+    const added = thread.addPage(comments);
+    const fresh = new Set(added);
+    // New roots all go at the end: build them off-document and attach once.
+    const roots = document.createDocumentFragment();
+    for (const id of added) {
+      const parent = thread.get(id).parent;
+      if (parent === null) roots.append(renderTree(id));
+      else if (!fresh.has(parent)) placeNode(id);
+    }
+    list.append(roots);
+    return added;
+  }
+
+  // "Show N more replies" under a root whose replies were cut from its page, while any are left to load.
+  function showMoreReplies(id) {
+    const li = els.get(id);
+    let button = li && li.querySelector(':scope > .more');
+    const cut = more.get(id);
+    if (!li || !cut) return button && button.remove();
+    if (!button) {
+      const show = (page) => {
+        const focused = root.activeElement === button;
+        const added = addComments(page.comments);
+        more.loaded(id, page);
+        showMoreReplies(id);
+        // Gone with the last batch: focus goes on to the first reply it brought.
+        if (focused && !button.isConnected && added.length) els.get(added[0]).firstChild.focus({ preventScroll: true });
+      };
+      li.append((button = h('button', { type: 'button', class: 'btn more', onclick: () => loadInto(button, { root: id, after: more.get(id).after }, show) })));
+    }
+    setText(button, t('moreReplies', { n: cut.count }));
+  }
+
+  // Loads a page for a "more" button (disabled meanwhile) and shows it, unless the thread was reloaded since.
+  async function loadInto(button, query, show) {
+    const shownThread = thread;
+    button.disabled = true;
     try {
-      const page = await loadPage();
-      if (!destroyed) showPage(page, false);
+      const page = await loadPage(query);
+      if (!destroyed && thread === shownThread) show(page);
     } catch (error) {
       setText(message, errorText(error));
     } finally {
-      moreButton.disabled = false;
+      button.disabled = false;
     }
+  }
+
+  function loadMore() {
+    loadInto(moreButton, undefined, (page) => showPage(page, false));
   }
 
   async function changeSort(value) {
     sort = value;
     cancelReply(false);
     thread = new Thread();
+    more = new MoreReplies();
     els.clear();
     list.replaceChildren();
     live.release();
@@ -453,7 +502,7 @@ export function mountWidget(config, place) {
     const li = els.get(id);
     if (!li) return;
     replyTo = id;
-    li.insertBefore(form, li.lastChild);
+    li.firstChild.after(form);
     setFormTitle();
     saveDraft();
     if (focus) text.focus();

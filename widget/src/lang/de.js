@@ -29,6 +29,7 @@ export default {
   pending: 'Dein Kommentar wartet auf Freischaltung.',
   anonymous: 'Anonym',
   loadMore: 'Weitere Kommentare laden',
+  moreReplies: { one: '{n} weitere Antwort anzeigen', other: '{n} weitere Antworten anzeigen' },
   sortBy: 'Sortieren nach',
   oldest: 'Älteste',
   newest: 'Neueste',

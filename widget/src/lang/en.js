@@ -31,6 +31,7 @@ export default {
   pending: 'Your comment is awaiting moderation.',
   anonymous: 'Anonymous',
   loadMore: 'Load more comments',
+  moreReplies: { one: 'Show {n} more reply', other: 'Show {n} more replies' },
   sortBy: 'Sort by',
   oldest: 'Oldest',
   newest: 'Newest',

@@ -29,6 +29,7 @@ export default {
   pending: 'Tu comentario está pendiente de moderación.',
   anonymous: 'Anónimo',
   loadMore: 'Cargar más comentarios',
+  moreReplies: { one: 'Mostrar {n} respuesta más', many: 'Mostrar {n} de respuestas más', other: 'Mostrar {n} respuestas más' },
   sortBy: 'Ordenar por',
   oldest: 'Más antiguos',
   newest: 'Más recientes',

@@ -29,6 +29,7 @@ export default {
   pending: 'Votre commentaire est en attente de modération.',
   anonymous: 'Anonyme',
   loadMore: 'Charger plus de commentaires',
+  moreReplies: { one: 'Afficher {n} autre réponse', many: 'Afficher {n} d’autres réponses', other: 'Afficher {n} autres réponses' },
   sortBy: 'Trier par',
   oldest: 'Plus anciens',
   newest: 'Plus récents',
