@@ -13,7 +13,7 @@ from porch.comments import Comments
 from porch.errors import ApiError
 from porch.live import create_hub
 from porch.models import Author
-from porch.ratelimit import RateLimiter
+from porch.ratelimit import ClientKeys, SocketCap, create_rate_limiter
 from porch.render import Renderer
 from porch.settings import Settings, SiteSettings
 from porch.storage import Storage
@@ -33,7 +33,9 @@ class Porch:
         self.settings = settings
         self.storage = Storage(settings.database)
         self.cache = PageCache()
-        self.rate_limiter = RateLimiter()
+        client_keys = ClientKeys(settings.secret_key)
+        self.rate_limiter = create_rate_limiter(settings, client_keys)
+        self.live_sockets = SocketCap(client_keys, settings.live_sockets_per_address)
         self.tokens = EditTokens(settings.secret_key)
         self.comments = Comments(settings, self.storage, Renderer(), self.tokens, self.cache)
         self.live = create_hub(settings, self.storage, self.cache)
@@ -43,10 +45,12 @@ class Porch:
 
     async def start(self) -> None:
         await self.storage.connect()
+        await self.rate_limiter.start()
         await self.live.start()
 
     async def stop(self) -> None:
         await self.live.stop()
+        await self.rate_limiter.stop()
         await self.storage.disconnect()
 
     async def viewer(self, request: Request, site: SiteSettings) -> Author | None:

@@ -1,11 +1,13 @@
-"""Helpers shared by the route modules: the central object, JSON bodies, origins and client addresses."""
+"""Helpers shared by the route modules: the central object, JSON bodies, origins, client addresses and rate
+limits."""
 
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 
 from porch.errors import ApiError
 from porch.schemas import validate
@@ -50,5 +52,12 @@ def check_origin(request: Request, site: SiteSettings) -> None:
         raise ApiError(403, "origin_not_allowed", f"Pages at {origin} may not post to site {site.id!r}.")
 
 
-def client_address(request: Request) -> str | None:
-    return request.client.host if request.client else None
+def client_address(connection: HTTPConnection) -> str | None:
+    return connection.client.host if connection.client else None
+
+
+async def rate_limit(request: Request, bucket: str, limit: int, message: str) -> None:
+    """Count this request in `bucket` for its client; 429 with Retry-After once `limit` a minute are used."""
+    wait = await porch(request).rate_limiter.allow(bucket, client_address(request), limit)
+    if wait is not None:
+        raise ApiError(429, "rate_limited", message, headers={"Retry-After": str(max(1, math.ceil(wait)))})

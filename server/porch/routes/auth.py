@@ -51,7 +51,7 @@ async def start_login(request: Request) -> Response:
         raise ApiError(400, "origin_required", "Start a sign-in from a web page: the request needs an Origin header.")
     if not site.allows_origin(origin):
         raise ApiError(403, "origin_not_allowed", f"Pages at {origin} may not sign in to site {site.id!r}.")
-    wait = app.rate_limiter.allow(f"{site.id}:login", client_address(request) or "", LOGINS_PER_MINUTE)
+    wait = await app.rate_limiter.allow(f"{site.id}:login", client_address(request), LOGINS_PER_MINUTE)
     if wait is not None:
         raise ApiError(
             429,

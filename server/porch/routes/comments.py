@@ -6,10 +6,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from porch.comments import DEFAULT_PAGE, MAX_PAGE, SORTS, GuestAuthor
+from porch.comments import DEFAULT_PAGE, MAX_PAGE, SORTS, GuestAuthor, Identify
 from porch.errors import ApiError
-from porch.routes._http import check_origin, client_address, json_body, porch
+from porch.models import Author
+from porch.routes._http import check_origin, client_address, json_body, porch, rate_limit
 from porch.schemas import COUNTS, EDIT_COMMENT, NEW_COMMENT
+from porch.settings import SiteSettings
 
 
 async def list_comments(request: Request) -> Response:
@@ -36,14 +38,7 @@ async def post_comment(request: Request) -> Response:
     site = app.comments.site(data["site"])
     check_origin(request, site)
     viewer = await app.viewer(request, site)
-    wait = app.rate_limiter.allow(site.id, client_address(request) or "", site.rate_limit)
-    if wait is not None:
-        raise ApiError(
-            429,
-            "rate_limited",
-            "Too many comments from your address; please wait a little.",
-            headers={"Retry-After": str(max(1, round(wait)))},
-        )
+    await rate_limit(request, f"{site.id}:post", site.rate_limit, "Too many comments from your address; please wait a little.")
     author = data.get("author") or {}
     guest = GuestAuthor(author.get("name", ""), author.get("email"), author.get("url")) if author else None
     comment, edit_token = await app.comments.post(
@@ -60,6 +55,18 @@ async def post_comment(request: Request) -> Response:
     return JSONResponse({"comment": comment, "edit_token": edit_token}, status_code=201)
 
 
+def _limited_viewer(request: Request) -> Identify:
+    """The signed-in reader at the comment's site, once this edit or delete has been counted against the
+    site's limit. Comments calls it as soon as the site is known (from the comment), before the credentials
+    are checked and any Markdown is rendered, so refused attempts count too."""
+
+    async def identify(site: SiteSettings) -> Author | None:
+        await rate_limit(request, f"{site.id}:edit", site.rate_limit, "Too many changes from your address; please wait a little.")
+        return await porch(request).viewer(request, site)
+
+    return identify
+
+
 async def edit_comment(request: Request) -> Response:
     app = porch(request)
     data = await json_body(request, EDIT_COMMENT)
@@ -68,7 +75,7 @@ async def edit_comment(request: Request) -> Response:
         data["text"],
         origin=request.headers.get("origin"),
         edit_token=request.headers.get("x-edit-token"),
-        identify=lambda site: app.viewer(request, site),
+        identify=_limited_viewer(request),
     )
     return JSONResponse({"comment": comment})
 
@@ -79,7 +86,7 @@ async def delete_comment(request: Request) -> Response:
         request.path_params["id"],
         origin=request.headers.get("origin"),
         edit_token=request.headers.get("x-edit-token"),
-        identify=lambda site: app.viewer(request, site),
+        identify=_limited_viewer(request),
     )
     return Response(status_code=204)
 

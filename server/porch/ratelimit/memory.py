@@ -1,4 +1,4 @@
-"""A per-process sliding-window limit on new comments, per site and client address."""
+"""Sliding windows counted in this process: the store for one process, and the fallback while Redis is away."""
 
 from __future__ import annotations
 
@@ -6,19 +6,25 @@ import time
 from collections import deque
 
 
-class RateLimiter:
+class MemoryWindow:
     def __init__(self, window: float = 60.0) -> None:
         self._window = window
-        self._hits: dict[tuple[str, str], deque[float]] = {}
+        self._hits: dict[str, deque[float]] = {}
         self._last_sweep = 0.0
 
-    def allow(self, site: str, client: str, limit: int, now: float | None = None) -> float | None:
-        """Record a hit and return None if allowed, or the seconds to wait if `limit` hits are in the window."""
-        if limit <= 0:
-            return None
-        now = time.monotonic() if now is None else now
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+    async def hit(self, key: str, limit: int) -> float | None:
+        return self.hit_at(key, limit, time.monotonic())
+
+    def hit_at(self, key: str, limit: int, now: float) -> float | None:
+        """Record a hit at `now`; None if allowed, or the seconds to wait if `limit` hits are in the window."""
         self._sweep(now)
-        hits = self._hits.setdefault((site, client), deque())
+        hits = self._hits.setdefault(key, deque())
         while hits and hits[0] <= now - self._window:
             hits.popleft()
         if len(hits) >= limit:
