@@ -1,8 +1,9 @@
 """GET /api/v1/live?site=S&thread=T[&after=SEQ]: a WebSocket of the thread's new, edited and deleted comments.
 
-The handshake is checked before it is accepted: an unknown site or a browser page from an origin the site
-does not list is refused with an HTTP error (or close 1008 on a server without denial responses). Then the
-hub sends hello, replays what the client missed, and keeps it live. The protocol is in docs/live.md.
+The handshake is checked before it is accepted: an unknown site, a browser page from an origin the site
+does not list, or a client network that already has `live_sockets_per_address` sockets open in this process
+is refused with an HTTP error (or close 1008 on a server without denial responses). Then the hub sends
+hello, replays what the client missed, and keeps it live. The protocol is in docs/live.md.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from porch.errors import ApiError
 from porch.live.subscriber import Subscriber
+from porch.routes._http import client_address
 
 if TYPE_CHECKING:
     from porch.core import Porch
@@ -64,6 +66,18 @@ async def live(websocket: WebSocket) -> None:
     except ApiError as refusal:
         await _refuse(websocket, refusal)
         return
+    held = app.live_sockets.acquire(client_address(websocket))
+    if held is None:
+        limit = app.live_sockets.limit
+        await _refuse(websocket, ApiError(429, "too_many_sockets", f"At most {limit} live connections per address."))
+        return
+    try:
+        await _follow(websocket, app, site, key, after)
+    finally:
+        app.live_sockets.release(held)
+
+
+async def _follow(websocket: WebSocket, app: Porch, site: str, key: str, after: int | None) -> None:
     await websocket.accept()
     subscriber = Subscriber(websocket.send)
     try:
