@@ -63,8 +63,9 @@ def _child_environment() -> dict[str, str]:
 class ServerProcess:
     """One `python -m porch serve` on 127.0.0.1, run in its data folder and logging to a file there."""
 
-    def __init__(self, config: Path, data_dir: Path, port: int | None = None) -> None:
+    def __init__(self, config: Path, data_dir: Path, port: int | None = None, log_level: str = "warning") -> None:
         self.config = config
+        self.log_level = log_level
         self.data_dir = data_dir
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -76,7 +77,7 @@ class ServerProcess:
         with self.log.open("ab") as log:  # the child holds its own descriptor
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "porch", "serve", "--config", str(self.config), "--data-dir",
-                 str(self.data_dir), "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+                 str(self.data_dir), "--host", "127.0.0.1", "--port", str(self.port), "--log-level", self.log_level],
                 cwd=self.data_dir,
                 env=_child_environment(),
                 stdout=log,
@@ -130,8 +131,10 @@ def start_all(servers: Sequence[ServerProcess], timeout: float = READY_TIMEOUT) 
 
 
 @contextmanager
-def running_server(config: Path, data_dir: Path, port: int | None = None) -> Iterator[ServerProcess]:
-    server = ServerProcess(config, data_dir, port)
+def running_server(
+    config: Path, data_dir: Path, port: int | None = None, log_level: str = "warning"
+) -> Iterator[ServerProcess]:
+    server = ServerProcess(config, data_dir, port, log_level)
     server.start()
     try:
         yield server

@@ -6,11 +6,13 @@ import argparse
 import asyncio
 import gc
 import logging
+import logging.config
 import sys
 from collections.abc import Sequence
 
 from porch import __version__
 from porch.auth import check_providers
+from porch.logs import log_config
 from porch.settings import ConfigError, Settings, load_settings
 from porch.storage import Storage
 from porch.storage.migrations import HEAD
@@ -58,7 +60,8 @@ def _serve(settings: Settings, host: str, port: int, log_level: str) -> int:
 
     from porch.app import create_app
 
-    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging_config = log_config(log_level)
+    logging.config.dictConfig(logging_config)  # for what happens before uvicorn applies it again
     app = create_app(settings)
     # Everything loaded so far lives as long as the process: keep it out of the garbage collector's full
     # passes. Under write load those walked it all and paused every request for up to 50 ms; frozen, a few ms.
@@ -70,8 +73,9 @@ def _serve(settings: Settings, host: str, port: int, log_level: str) -> int:
         port=port,
         ws="websockets-sansio",
         ws_per_message_deflate=False,  # deflate more than doubles the memory of every idle socket
+        log_config=logging_config,
         log_level=log_level,
-        access_log=log_level == "debug",
+        access_log=log_level == "debug",  # request lines, without addresses or query strings (porch.logs)
         lifespan="on",
     )
     return 0
