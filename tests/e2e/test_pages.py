@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +76,42 @@ def test_single_page_app_remounts_per_route(page: Any, host: HostSite, porch_ser
             break
         page.wait_for_timeout(50)
     assert [ws.is_closed() for ws in sockets] == [True, True, False]
+
+
+def test_demo_page_works_under_its_strict_content_security_policy(page: Any, porch_server: PorchServer) -> None:
+    reports: list[str] = []
+    page.on("console", lambda message: reports.append(message.text) if "Content Security Policy" in message.text else None)
+    # Violations inside the widget's shadow root reach the document too: the event is composed.
+    page.add_init_script(
+        "window.porchViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " (event) => window.porchViolations.push(event.effectiveDirective + ' ' + event.blockedURI));"
+    )
+    response = page.goto(porch_server.base)
+    assert response is not None
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+    fill_form(page, "Posted under a strict policy", name="Strict")
+    page.get_by_role("button", name="Post Comment").click()
+    mine = article_of(page, "Posted under a strict policy")
+    expect(mine).to_be_visible()
+    avatar = mine.locator("img.av")
+    expect(avatar).to_have_attribute("src", re.compile("^" + re.escape(porch_server.base + "avatar/")))
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=avatar.element_handle())
+    # The live socket is open under connect-src: a comment posted elsewhere appears without a reload.
+    status, _ = porch_server.api(
+        "POST", "/api/v1/comments", {"site": "demo", "thread": "/", "text": "Arrived live", "author": {"name": "Bo"}}
+    )
+    assert status == 201
+    page.get_by_role("button", name="1 new comment").click()
+    expect(article_of(page, "Arrived live")).to_be_visible()
+    assert page.evaluate("window.porchViolations") == []
+    assert reports == []
+    # The widget's own stylesheet applied inside its shadow root.
+    assert page.evaluate(
+        "() => getComputedStyle(document.querySelector('.porch-comments').shadowRoot.querySelector('section'))"
+        ".getPropertyValue('--p-accent').trim()"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -18,8 +19,24 @@ DEMO_PAGE = Path(__file__).resolve().parent.parent / "demo.html"
 WIDGET_CACHE = "public, max-age=600, stale-while-revalidate=86400"
 
 
+def demo_policy(public_url: str) -> str:
+    """The demo page's Content-Security-Policy: its widget from this origin, talking to this origin only.
+
+    Styles are the exception: the page and the widget (in its shadow root) each inline one <style>, and the
+    widget gives its own neither a nonce nor a fixed hash, so style-src allows inline styles. Scripts, the
+    part that matters against injected comments, come only from this origin's files.
+    """
+    parts = urlsplit(public_url)
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; "
+        f"img-src 'self' {parts.scheme}://{parts.netloc}; connect-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
 async def demo(request: Request) -> Response:
-    return HTMLResponse(DEMO_PAGE.read_bytes())
+    policy = demo_policy(porch(request).settings.public_url)
+    return HTMLResponse(DEMO_PAGE.read_bytes(), headers={"Content-Security-Policy": policy})
 
 
 def _serve(asset: Asset | None, request: Request) -> Response:
