@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,6 +17,7 @@ from itsdangerous import URLSafeTimedSerializer
 from starlette.testclient import TestClient
 
 from porch.app import create_app
+from porch.auth.codes import ALPHABET, new_code
 from tests.auth.conftest import (
     PUBLIC_URL,
     Callback,
@@ -32,10 +35,23 @@ from tests.conftest import TEST_ORIGIN, make_settings
 
 
 def _pending(porch: TestClient, login: object) -> None:
-    """The login yields no session, with or without a code."""
-    response = redeem(porch, login)  # type: ignore[arg-type]
-    assert response.status_code == 409, response.text
-    assert response.json()["error"]["code"] == "login_pending"
+    """The login yields no session, with or without a code (none exists yet)."""
+    for code in (None, new_code()):
+        response = redeem(porch, login, code)  # type: ignore[arg-type]
+        assert response.status_code == 409, response.text
+        assert response.json()["error"]["code"] == "login_pending"
+
+
+def _mistyped(code: str) -> str:
+    """The code with one symbol changed, as a reader's typo would."""
+    return code[:3] + ALPHABET[(ALPHABET.index(code[3]) + 1) % len(ALPHABET)] + code[4:]
+
+
+def _wrong(code: str) -> str:
+    """Another well-formed code: a guess."""
+    while (guess := new_code()) == code:
+        pass
+    return guess
 
 
 # ---- state, code, nonce, id_token ---------------------------------------------------------------------------
@@ -122,8 +138,8 @@ def test_login_without_its_secret_is_refused(auth_client: TestClient, browser: h
     )
     assert wrong.status_code == 403
     assert wrong.json()["error"]["code"] == "invalid_login_secret"
-    wrong_code = redeem(auth_client, login, "guessed-code")
-    assert wrong_code.status_code == 403
+    not_a_code = redeem(auth_client, login, "guessed-code")
+    assert not_a_code.status_code == 422
     # The rightful owner can still finish.
     assert redeem(auth_client, login, result.code).status_code == 200
 
@@ -216,40 +232,69 @@ def test_callback_for_a_login_started_by_someone_else(auth_client: TestClient, o
     _pending(auth_client, attack)
 
 
-def test_start_url_sent_to_a_victim_needs_the_code_or_their_confirmation(
-    auth_client: TestClient, browser: httpx2.Client
-) -> None:
-    """The victim opens the attacker's start URL themselves: their identity is bound, but the attacker, who
-    has the secret, still cannot redeem: no code reaches them, and the victim's page only confirms on Continue."""
+def test_start_url_sent_to_a_victim_gives_the_sender_nothing(auth_client: TestClient, browser: httpx2.Client) -> None:
+    """The attacker starts a login (so holds its secret) and sends its popup URL to a victim, who signs in there.
+    The popup has no opener, so its result page is all the victim sees, and they press what it offers (it used
+    to be a Continue button, which let the login be redeemed without the code). The attacker gets nothing."""
     attack = start_login(auth_client)
-    result = finish(auth_client, through_provider(browser, open_popup(auth_client, attack)))
+    result = finish(auth_client, through_provider(browser, open_popup(auth_client, attack)))  # the victim's browser
     assert result.status == 200
-    _pending(auth_client, attack)
-    # Confirming needs the code, and only our own page (same origin) may send it.
-    bad = auth_client.post(
-        "/auth/confirm", json={"login": attack.login, "code": "guess"}, headers={"Origin": PUBLIC_URL}
+    pressed = auth_client.post(
+        "/auth/confirm", json={"login": attack.login, "code": result.code}, headers={"Origin": PUBLIC_URL}
     )
-    assert bad.status_code == 403
-    cross_site = auth_client.post(
-        "/auth/confirm", json={"login": attack.login, "code": result.code}, headers={"Origin": TEST_ORIGIN}
-    )
-    assert cross_site.status_code == 403
-    _pending(auth_client, attack)
-    # The page shows where the sign-in goes before anyone can press Continue.
-    assert "Blog" in result.html and TEST_ORIGIN in result.html and "Continue" in result.html
+    stolen = redeem(auth_client, attack)
+    assert stolen.status_code == 422, stolen.text
+    assert stolen.json()["error"]["code"] == "code_required"
+    assert pressed.status_code == 404  # there is nothing to press any more
+    assert "confirm" not in result.data and '<button id="continue"' not in result.html
 
 
-def test_continue_lets_the_widget_redeem_without_the_code(auth_client: TestClient, browser: httpx2.Client) -> None:
-    """The legitimate path where the provider cut the popup's opener."""
+def test_reader_without_opener_types_the_shown_code(auth_client: TestClient, browser: httpx2.Client) -> None:
+    """The control: the legitimate path where the provider cut the popup's opener. The page shows the code, with
+    the site and its origin, and a warning; typed into the widget as the reader reads it, the code signs in."""
     login = start_login(auth_client)
     result = finish(auth_client, through_provider(browser, open_popup(auth_client, login)))
-    confirmed = auth_client.post(
-        "/auth/confirm", json={"login": login.login, "code": result.code}, headers={"Origin": PUBLIC_URL}
-    )
-    assert confirmed.status_code == 204
-    response = redeem(auth_client, login)
+    shown = re.search(r'<p class="code" id="the-code">([^<]*)</p>', result.html)
+    assert shown and shown.group(1) == f"{result.code[:5]}-{result.code[5:]}"
+    assert "Blog" in result.html and TEST_ORIGIN in result.html and "can comment as you" in result.html
+    response = redeem(auth_client, login, " " + shown.group(1).lower() + " ")
     assert response.status_code == 200, response.text
     assert response.json()["user"]["name"] == "Alice Example"
+
+
+def test_a_wrong_code_ends_the_login(auth_client: TestClient, browser: httpx2.Client) -> None:
+    """Whoever holds the secret gets one try at the code: a wrong one uses the login up."""
+    login = start_login(auth_client)
+    result = finish(auth_client, through_provider(browser, open_popup(auth_client, login)))
+    guess = redeem(auth_client, login, _wrong(result.code))
+    assert guess.status_code == 403
+    assert guess.json()["error"]["code"] == "invalid_code"
+    after = redeem(auth_client, login, result.code)
+    assert after.status_code == 410, after.text
+    assert after.json()["error"]["code"] == "login_redeemed"
+
+
+def test_guesses_sent_at_once_get_one_try(auth_client: TestClient, browser: httpx2.Client) -> None:
+    """Many guesses in flight together: one is compared and ends the login; the others find it used up."""
+    login = start_login(auth_client)
+    result = finish(auth_client, through_provider(browser, open_popup(auth_client, login)))
+    guesses = [_wrong(result.code) for _ in range(16)]
+    with ThreadPoolExecutor(len(guesses)) as pool:
+        answers = list(pool.map(lambda code: redeem(auth_client, login, code), guesses))
+    codes = sorted(answer.json()["error"]["code"] for answer in answers)
+    assert codes == ["invalid_code"] + ["login_redeemed"] * (len(guesses) - 1)
+    assert redeem(auth_client, login, result.code).status_code == 410
+
+
+def test_a_mistyped_code_costs_nothing(auth_client: TestClient, browser: httpx2.Client) -> None:
+    """A typo is caught by the code's check symbol before it is compared: the reader may type again."""
+    login = start_login(auth_client)
+    result = finish(auth_client, through_provider(browser, open_popup(auth_client, login)))
+    for typo in (_mistyped(result.code), result.code[:-1], result.code + "7", result.code[:4] + "U" + result.code[5:]):
+        response = redeem(auth_client, login, typo)
+        assert response.status_code == 422, typo
+        assert response.json()["error"]["code"] == "code_malformed"
+    assert redeem(auth_client, login, result.code).status_code == 200
 
 
 def test_start_url_works_once(auth_client: TestClient) -> None:

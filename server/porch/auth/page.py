@@ -1,8 +1,9 @@
 """The page the sign-in popup ends on.
 
 With its opener still there, it posts the login id and the one-time code to the opener, at the login's exact
-origin only, then closes. Without an opener (a provider's isolation policy can cut it), it names the site and
-its origin and asks the reader to Continue; that confirmation lets the widget finish without the code.
+origin only, then closes. Without an opener (a provider's isolation policy can cut it), it shows the code, with
+the site and its origin, for the reader to type into the widget there: nothing on this page can finish the
+sign-in by itself, so a reader lured here by someone else's link hands nothing over by clicking.
 Nothing is inlined without escaping; a nonce-based Content-Security-Policy allows our one script only.
 """
 
@@ -14,6 +15,8 @@ import secrets
 from typing import Any
 
 from starlette.responses import HTMLResponse
+
+from porch.auth.codes import display
 
 _SCRIPT = """
 (function () {
@@ -31,21 +34,13 @@ _SCRIPT = """
     return;
   }
   if (!data.ok) { show('failed'); return; }
-  show('confirm');
-  var button = document.getElementById('continue');
-  button.addEventListener('click', function () {
-    button.disabled = true;
-    fetch(data.confirm, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ login: data.message.login, code: data.message.code }),
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer'
-    }).then(function (response) {
-      if (!response.ok) throw new Error(String(response.status));
-      show('done');
-      setTimeout(function () { window.close(); }, 50);
-    }).catch(function () { show('failed'); });
+  show('code');
+  var copy = document.getElementById('copy');
+  if (!navigator.clipboard) { copy.hidden = true; return; }
+  copy.addEventListener('click', function () {
+    navigator.clipboard.writeText(data.message.code).then(function () {
+      copy.textContent = 'Copied';
+    }, function () { copy.hidden = true; });
   });
 })();
 """
@@ -56,8 +51,9 @@ body { font: 16px/1.5 system-ui, sans-serif; margin: 0; display: grid; place-ite
 main { max-width: 28rem; padding: 2rem; background: #fff; border-radius: 12px; box-shadow: 0 1px 4px #0002; }
 h1 { font-size: 1.25rem; margin-top: 0; }
 .origin { font-family: ui-monospace, monospace; word-break: break-all; }
+.code { font: 600 1.75rem/1.2 ui-monospace, monospace; letter-spacing: .12em; user-select: all; margin: 1rem 0; }
+.warning { font-size: .9rem; }
 button { font: inherit; padding: .5rem 1.25rem; border-radius: 6px; border: 0; background: #2458d6; color: #fff; }
-button:disabled { opacity: .6; }
 @media (prefers-color-scheme: dark) { body { background: #111; color: #eee; } main { background: #1e1e20; } }
 """
 
@@ -71,14 +67,14 @@ def result_page(
     site_title: str | None,
     user_name: str | None,
     error: str | None,
-    confirm_url: str,
 ) -> HTMLResponse:
     nonce = secrets.token_urlsafe(16)
-    data = {"ok": ok, "message": message, "origin": origin, "confirm": confirm_url}
+    data = {"ok": ok, "message": message, "origin": origin}
     data_json = json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     e = html.escape
     title = e(site_title or "the site")
     where = e(origin or "")
+    code = e(display(message["code"])) if ok and message else ""
     body = f"""<!doctype html>
 <html lang="en">
 <head>
@@ -90,12 +86,14 @@ def result_page(
 </head>
 <body>
 <main>
-<section id="confirm" hidden>
-<h1>Continue signing in to {title}?</h1>
-<p>You are signing in{" as <strong>" + e(user_name) + "</strong>" if user_name else ""} to comment on
-<strong>{title}</strong> at <span class="origin">{where}</span>.</p>
-<p>Continue only if you started this on that site just now.</p>
-<p><button id="continue" type="button">Continue</button></p>
+<section id="code" hidden>
+<h1>Your code for {title}</h1>
+<p>You signed in{" as <strong>" + e(user_name) + "</strong>" if user_name else ""}. To finish, type this code into
+the comment form of <strong>{title}</strong> at <span class="origin">{where}</span>:</p>
+<p class="code" id="the-code">{code}</p>
+<p><button id="copy" type="button">Copy code</button></p>
+<p class="warning">Type it there only, and only if you started signing in on that site just now: whoever has
+this code can comment as you. Then close this window.</p>
 </section>
 <section id="done" hidden>
 <h1>Signed in</h1>
@@ -115,7 +113,7 @@ def result_page(
 """
     headers = {
         "Content-Security-Policy": (
-            f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; "
+            f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'none'; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
         ),
         "Cache-Control": "no-store",

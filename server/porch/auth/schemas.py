@@ -34,19 +34,15 @@ REDEEM: dict[str, Any] = {
         "login": LOGIN_ID,
         "secret": {**SECRET, "description": "The secret returned with the login."},
         "code": {
-            **SECRET,
             "type": ["string", "null"],
-            "description": "The one-time code the popup posted to its opener; omit only if the popup lost its opener "
-            "and the reader pressed Continue there.",
+            "maxLength": 64,
+            "description": "The one-time code: the popup posts it to its opener, or shows it for the reader to type "
+            "when it lost its opener. Required once the popup has finished (422 code_required without it). Case, "
+            "spaces and hyphens do not matter. The first well-formed wrong code ends the login; a mistyped one "
+            "(422 code_malformed) does not.",
+            "example": "YCC8X-FSQ4V",
         },
     },
-}
-
-CONFIRM: dict[str, Any] = {
-    "type": "object",
-    "required": ["login", "code"],
-    "additionalProperties": False,
-    "properties": {"login": LOGIN_ID, "code": SECRET},
 }
 
 LOGOUT: dict[str, Any] = {

@@ -7,14 +7,15 @@
    of ours, first-party in the popup; the popup goes on to the provider.
 3. The provider sends the popup back to the callback (`complete`): the state names the login, it is used up
    there and then, the browser must be the one bound at step 2, and the provider's answer is checked. The
-   reader's identity is bound to the login together with a fresh one-time code, which the result page posts
-   to its opener at the login's origin, and nowhere else.
+   reader's identity is bound to the login together with a fresh one-time code (codes.py), which the result
+   page posts to its opener at the login's origin, and nowhere else; where a provider cut the popup's link
+   to its opener, the page shows the code for the reader to type into the widget instead.
 4. The widget redeems the login with its secret and that code (`redeem`) for a session token.
 
-Login fixation: whoever started a login cannot redeem it with someone else's identity without the code, which
-only the window that opened the popup receives. Where a provider cut the popup's link to its opener, the
-page shows the site's title and origin and a Continue button; only that confirmation (`confirm`, which needs
-the code the page holds) lets the widget redeem without the code.
+Login fixation: whoever started a login holds its secret, and could send its popup URL to someone else. The
+secret alone never redeems: the code is always needed, and it reaches only the window that opened the popup
+or the eyes of the reader who signed in. A login takes one code only: the first well-formed wrong code ends
+it, so the code cannot be guessed (typos are caught earlier by the code's check symbol, and cost nothing).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from porch.auth import codes
 from porch.auth.provider import Profile, Provider, SignInFailed
 from porch.auth.sessions import Sessions
 from porch.avatars import avatar_hash
@@ -170,7 +172,7 @@ class SignIn:
         site = self._settings.sites.get(login.site)
         if site is None:
             raise SignInFailed("site_not_found", "The site this sign-in was for is no longer configured.")
-        code = secrets.token_urlsafe(32)
+        code = codes.new_code()
 
         async def work(conn: Connection) -> Author:
             identity_id = await identity_rows.upsert(
@@ -186,28 +188,10 @@ class SignIn:
         seed = f"{provider_id}:{profile.subject}"
         return f"{self._settings.public_url}/avatar/{avatar_hash(self._settings.secret_key, None, seed)}.svg"
 
-    async def confirm(self, login_id: str, code: str) -> None:
-        """The reader pressed Continue on a result page that had no opener: allow redeeming without the code."""
-        login = await self._bound_login(login_id)
-        if login.code_hash is None or not hmac.compare_digest(login.code_hash, digest(code)):
-            raise ApiError(403, "invalid_code", "This confirmation does not match the sign-in.")
-        await self._storage.write(lambda conn: sign_in.confirm(conn, login.id))
-
-    async def _bound_login(self, login_id: str) -> Login:
-        async with self._storage.reading() as conn:
-            login = await sign_in.get_login(conn, login_id)
-        if login is None:
-            raise ApiError(404, "login_not_found", "There is no such sign-in.")
-        if login.redeemed:
-            raise ApiError(410, "login_redeemed", "This sign-in was already completed.")
-        if login.expired:
-            raise ApiError(410, "login_expired", "This sign-in has expired; please sign in again.")
-        return login
-
     async def redeem(
         self, login_id: str, secret: str, code: str | None, origin: str | None
     ) -> tuple[str, dict[str, Any]]:
-        """Exchange a completed login for a session token: (token, user)."""
+        """Exchange a completed login and its one-time code for a session token: (token, user)."""
         async with self._storage.reading() as conn:
             login = await sign_in.get_login(conn, login_id)
         if login is None or not hmac.compare_digest(login.secret_hash, digest(secret)):
@@ -216,27 +200,35 @@ class SignIn:
         if origin is not None and origin.lower().rstrip("/") != login.origin:
             raise ApiError(403, "origin_not_allowed", "This sign-in was started on another page.")
         if login.redeemed:
-            raise ApiError(410, "login_redeemed", "This sign-in was already completed.")
+            raise ApiError(410, "login_redeemed", "This sign-in was already used; please sign in again.")
         if login.expired:
             raise ApiError(410, "login_expired", "This sign-in has expired; please sign in again.")
         if login.identity_id is None or login.code_hash is None:
             raise ApiError(409, "login_pending", "The sign-in window has not finished yet.")
-        if code is not None:
-            if not hmac.compare_digest(login.code_hash, digest(code)):
-                raise ApiError(403, "invalid_code", "This code does not belong to this sign-in.")
-        elif not login.confirmed:
-            raise ApiError(409, "login_pending", "The sign-in window is waiting for you to press Continue.")
+        if code is None:
+            # The secret alone proves nothing about who signed in: the login may have been sent to someone else.
+            raise ApiError(422, "code_required", "Send the one-time code that the sign-in window posted or showed.")
+        typed = codes.canonical(code)
+        if typed is None:
+            # Not a code at all (a typo the check symbol caught): it says nothing about the real one, so it
+            # does not use the login up, and the reader may type it again.
+            raise ApiError(422, "code_malformed", "This is not a sign-in code; please check what you typed.")
+        right = hmac.compare_digest(login.code_hash, digest(typed))
         identity_id = login.identity_id
 
-        async def work(conn: Connection) -> str:
-            if not await sign_in.mark_redeemed(conn, login.id):
-                raise ApiError(410, "login_redeemed", "This sign-in was already completed.")
-            return await self.sessions.create(conn, login.site, identity_id)
+        async def work(conn: Connection) -> str | None:
+            # Every well-formed code uses the login up, right or wrong, in one atomic step: however many
+            # guesses arrive at once, from however many processes, only one is ever compared.
+            if not await sign_in.mark_redeemed(conn, login.id, time.time()):
+                raise ApiError(410, "login_redeemed", "This sign-in was already used; please sign in again.")
+            return await self.sessions.create(conn, login.site, identity_id) if right else None
 
         site = self._settings.sites.get(login.site)
         if site is None:
             raise ApiError(410, "login_expired", "The site this sign-in was for is no longer configured.")
         token = await self._storage.write(work)
+        if token is None:
+            raise ApiError(403, "invalid_code", "This code does not belong to this sign-in; please sign in again.")
         author = await self.sessions.authenticate(token, site)
         return token, self.user_json(author)
 

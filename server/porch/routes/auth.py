@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -17,7 +16,7 @@ from starlette.routing import Route
 from porch.auth.indieauth import IndieAuthProvider
 from porch.auth.page import result_page
 from porch.auth.provider import SignInFailed
-from porch.auth.schemas import CONFIRM, LOGOUT, REDEEM, START_LOGIN
+from porch.auth.schemas import LOGOUT, REDEEM, START_LOGIN
 from porch.auth.signin import LOGIN_LIFETIME, SignIn, browser_cookie
 from porch.errors import ApiError
 from porch.routes._http import client_address, json_body, porch
@@ -65,11 +64,7 @@ async def start_login(request: Request) -> Response:
     return JSONResponse({"login": login, "secret": secret, "url": url}, status_code=201)
 
 
-def _confirm_url(request: Request) -> str:
-    return f"{porch(request).settings.public_url}/auth/confirm"
-
-
-def _failure_page(request: Request, exc: SignInFailed, status: int) -> Response:
+def _failure_page(exc: SignInFailed, status: int) -> Response:
     login = exc.login
     message = {"type": "porch:sign-in-failed", "login": login.id, "error": exc.code} if login else None
     return result_page(
@@ -80,7 +75,6 @@ def _failure_page(request: Request, exc: SignInFailed, status: int) -> Response:
         site_title=None,
         user_name=None,
         error=exc.message,
-        confirm_url=_confirm_url(request),
     )
 
 
@@ -93,7 +87,7 @@ async def popup_start(request: Request) -> Response:
             raise SignInFailed("login_not_found", "This sign-in link is not valid. Please start again from the page.")
         url = await _sign_in(request).begin(provider_id, login_id, browser_secret)
     except SignInFailed as exc:
-        return _failure_page(request, exc, 400)
+        return _failure_page(exc, 400)
     response = RedirectResponse(
         url, status_code=303, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
     )
@@ -115,10 +109,10 @@ async def popup_callback(request: Request) -> Response:
     try:
         done = await sign_in.complete(provider_id, request.query_params, request.cookies)
     except SignInFailed as exc:
-        return _failure_page(request, exc, 400 if exc.code != "other_browser" else 403)
+        return _failure_page(exc, 400 if exc.code != "other_browser" else 403)
     except Exception:  # a provider's server misbehaving must not leave the popup with a bare 500
         logger.exception("sign-in callback failed for provider %s", provider_id)
-        return _failure_page(request, SignInFailed("provider_error", "The provider's answer could not be used."), 502)
+        return _failure_page(SignInFailed("provider_error", "The provider's answer could not be used."), 502)
     response = result_page(
         ok=True,
         status=200,
@@ -127,20 +121,9 @@ async def popup_callback(request: Request) -> Response:
         site_title=done.site.title,
         user_name=done.user["name"],
         error=None,
-        confirm_url=_confirm_url(request),
     )
     response.delete_cookie(browser_cookie(done.login.id), path=f"/auth/{provider_id}/")
     return response
-
-
-async def confirm(request: Request) -> Response:
-    """The Continue button of a result page without an opener. Only that page, on our origin, may call this."""
-    public = urlsplit(porch(request).settings.public_url)
-    if request.headers.get("origin") != f"{public.scheme}://{public.netloc}":
-        raise ApiError(403, "origin_not_allowed", "Only the sign-in window may confirm a sign-in.")
-    data = await json_body(request, CONFIRM)
-    await _sign_in(request).confirm(data["login"], data["code"])
-    return Response(status_code=204)
 
 
 async def client_metadata(request: Request) -> Response:
@@ -183,7 +166,6 @@ routes = [
     Route("/api/v1/auth/redeem", redeem, methods=["POST"]),
     Route("/api/v1/auth/logout", logout, methods=["POST"]),
     Route("/api/v1/me", me, methods=["GET"]),
-    Route("/auth/confirm", confirm, methods=["POST"]),
     Route("/auth/{provider}/start", popup_start, methods=["GET"]),
     Route("/auth/{provider}/callback", popup_callback, methods=["GET"]),
     Route("/auth/{provider}/client", client_metadata, methods=["GET"]),

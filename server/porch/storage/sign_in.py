@@ -39,8 +39,8 @@ class Login:
     callback_done: bool
     identity_id: int | None
     code_hash: str | None
-    confirmed: bool
-    redeemed: bool
+    confirmed: bool  # unused: it recorded a Continue button that let a login be redeemed without its code
+    redeemed: bool  # used up: by a session, or by a wrong code
     created: float
     expires: float
 
@@ -94,13 +94,11 @@ async def bind_identity(conn: Connection, login_id: str, identity_id: int, code_
     )
 
 
-async def confirm(conn: Connection, login_id: str) -> None:
-    await conn.execute(sa.update(logins).where(logins.c.id == login_id).values(confirmed=True))
-
-
-async def mark_redeemed(conn: Connection, login_id: str) -> bool:
-    """False if the login had already been redeemed (by a concurrent request)."""
-    return await _update_once(conn, login_id, logins.c.redeemed.is_(False), redeemed=True)
+async def mark_redeemed(conn: Connection, login_id: str, now: float) -> bool:
+    """Use the login up; False if it already was (by a concurrent request) or has expired meanwhile."""
+    return await _update_once(
+        conn, login_id, sa.and_(logins.c.redeemed.is_(False), logins.c.expires > now), redeemed=True
+    )
 
 
 async def delete_expired_logins(conn: Connection, before: float) -> None:
