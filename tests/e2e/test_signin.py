@@ -2,7 +2,7 @@
 http://127.0.0.1:PORT (another site, so no cookie of the server can reach the widget), and the reader signs in
 through the popup with a real OpenID Connect provider (node oidc-provider), comments as themselves, logs out
 and changes identity. A second test lets the provider cut the popup's link to its opener (an isolation policy,
-as some real providers send): the popup then asks to Continue, and the widget finishes on its own.
+as some real providers send): the popup then shows a one-time code, which the reader types into the widget.
 """
 
 from __future__ import annotations
@@ -158,22 +158,38 @@ def test_sign_in_comment_log_out_and_change_identity(
     assert any(method == "POST" and name == "comments" and header for method, name, header in api_calls)
 
 
-def test_popup_without_opener_asks_to_continue(page: Any, host: HostSite, signin_server: SignInServer) -> None:
+def test_popup_without_opener_shows_the_code_to_type(page: Any, host: HostSite, signin_server: SignInServer) -> None:
     url = host.page("/signin-isolated", embed_page(signin_server.base, "/e2e/signin/isolated", site=SITE))
     open_widget(page, url)
     signin_server.oidc.isolate(True)
     popup = _sign_in_through_popup(page)
-    # The provider's policy cut the popup off from the page: the popup names the site and its origin and waits.
-    continue_button = popup.get_by_role("button", name="Continue")
-    expect(continue_button).to_be_visible(timeout=15000)
-    expect(popup.locator("#confirm h1")).to_have_text("Continue signing in to Sign-in test blog?")
+    # The provider's policy cut the popup off from the page: the popup shows the code, the site and its origin.
+    shown = popup.locator("#the-code")
+    expect(shown).to_be_visible(timeout=15000)
+    expect(popup.locator("#code h1")).to_have_text("Your code for Sign-in test blog")
     expect(popup.locator(".origin")).to_have_text(host.origin)
+    expect(popup.get_by_role("button", name="Continue")).to_have_count(0)
+    code = shown.inner_text()
+    assert len(code) == 11 and code[5] == "-"
+    # The widget saw the popup go out of reach without a message, and asks for the code.
     w = widget(page)
-    expect(w.get_by_text("Finish signing in in the pop-up window.")).to_be_visible()
+    field = w.get_by_label("Enter the code shown in the sign-in window")
+    expect(field).to_be_visible(timeout=10000)
     expect(w.get_by_text("You are commenting as")).to_be_hidden()
-    continue_button.click()
+    # A typo is caught and costs nothing: the reader types it again.
+    typo = code[:2] + ("A" if code[2] != "A" else "B") + code[3:]
+    field.fill(typo)
+    field.press("Enter")  # signs in here, not the comment form
+    expect(w.get_by_role("alert")).to_have_text(
+        "That is not the code from the sign-in window. Please check it and type it again."
+    )
+    expect(w.get_by_text("Please write a comment first.")).to_be_hidden()
+    field.fill(code.lower().replace("-", " "))
+    w.get_by_role("button", name="Sign in", exact=True).click()
     expect(w.locator("form .auth").get_by_role("link", name="Alice Example")).to_be_visible(timeout=15000)
     assert _session(page, signin_server)["user"]["name"] == "Alice Example"
+    expect(w.get_by_text("That is not the code")).to_be_hidden()
+    popup.close()
 
 
 def test_sign_in_controls_are_accessible(

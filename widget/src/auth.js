@@ -3,18 +3,14 @@
 // guest fields apply. It is built on its own into static/auth.js (auth-entry.js), which porch.js loads only for
 // sites that offer sign-in or readers who have a session (signin.js).
 //
-// No cookie of the Porch server is involved. Signing in is a handshake: ask the server for a login (an id and a
-// secret only we know), open the popup at its start URL, and redeem the login with the secret and the one-time
-// code the popup posts back (accepted only from the server's origin and for this login). A provider may cut the
-// popup's link to us; the popup then asks the reader to Continue, and we redeem without the code, when the popup
-// is closed (polled) or this page gets focus. The session is kept in the host page's localStorage, per server
-// and site.
+// No cookie of the Porch server is involved. Signing in is a handshake (handshake.js): ask the server for a
+// login (an id and a secret only we know), open the popup at its start URL, and redeem the login with the secret
+// and the one-time code the popup posts back (accepted only from the server's origin and for this login). A
+// provider may cut the popup's link to us; the popup then shows the code, and we ask the reader to type it
+// here. The session is kept in the host page's localStorage, per server and site.
 import { h, safeHref, setText } from './dom.js';
+import { watchLogin } from './handshake.js';
 import { sessionKey } from './storage.js';
-
-const POLL_MS = 1000;
-const RETRY_MS = 3000; // how often to ask while the popup is closed or cut off from us
-const LOGIN_MS = 600000; // the server forgets a login after 10 minutes
 
 export function createAuth({ server, site, store, api, t, onChange }) {
   const origin = new URL(server).origin;
@@ -22,7 +18,8 @@ export function createAuth({ server, site, store, api, t, onChange }) {
   let session = store.get(key); // {token, user}
   let providers = [];
   let guests = true;
-  let pending = null; // the login waiting for its popup
+  let pending = null; // the handshake of the login waiting for its popup (handshake.js)
+  let codeField = null; // where the reader types the code the popup shows; kept while they type
   const box = h('div', { class: 'auth' });
   const note = h('p', { class: 'error', role: 'alert' });
 
@@ -41,29 +38,25 @@ export function createAuth({ server, site, store, api, t, onChange }) {
 
   function stop() {
     if (!pending) return;
-    clearInterval(pending.timer);
-    removeEventListener('message', pending.onMessage);
-    removeEventListener('focus', pending.onFocus);
+    pending.stop();
     pending = null;
     render();
   }
 
-  // One redeem at a time; a code arriving meanwhile is used by another attempt right after.
-  async function redeem(login) {
-    if (login.busy) return void (login.again = true);
-    login.busy = true;
-    login.again = false;
-    try {
-      const result = await api().auth('auth/redeem', { login: login.login, secret: login.secret, code: login.code || null });
-      if (pending && pending.login === login) stop();
+  // The current login's handshake moved on: a session, an error, or something else to show.
+  function update(login) {
+    if (login !== pending) return; // a login the reader has since given up on
+    if (login.state === 'done') {
+      pending = null;
       say(null);
-      setSession(result);
-    } catch (error) {
-      // 409: the popup has not finished (or waits for Continue); anything else ends this login.
-      if (error.status !== 409 && pending && pending.login === login) stop(), say(error);
+      return setSession(login.session);
     }
-    login.busy = false;
-    if (login.again && pending && pending.login === login) redeem(login);
+    if (login.state === 'failed') stop();
+    else if (login.state === 'code' && !box.contains(codeField)) render();
+    say(login.error);
+    if (login.state !== 'code' || !codeField) return;
+    codeField.querySelector('button').disabled = false;
+    if (login.error) codeField.querySelector('input').focus(); // a mistyped code: type it again
   }
 
   async function signIn(provider, instance) {
@@ -80,21 +73,14 @@ export function createAuth({ server, site, store, api, t, onChange }) {
     }
     if (!popup || popup.closed) return say({ code: 'popup_blocked' });
     popup.location.href = login.url;
-    const started = Date.now();
-    const onMessage = ({ origin: from, data }) => {
-      if (from !== origin || !data || data.login !== login.login) return;
-      if (data.type === 'porch:signed-in') (login.code = String(data.code)), redeem(login);
-      if (data.type === 'porch:sign-in-failed') stop(), say({ code: data.error });
-    };
-    const onFocus = () => popup.closed && redeem(login);
-    let asked = 0;
-    const timer = setInterval(() => {
-      if (Date.now() - started > LOGIN_MS) stop();
-      else if (popup.closed && Date.now() - asked >= RETRY_MS) (asked = Date.now()), redeem(login);
-    }, POLL_MS);
-    pending = { login, timer, onMessage, onFocus };
-    addEventListener('message', onMessage);
-    addEventListener('focus', onFocus);
+    codeField = null;
+    pending = watchLogin({
+      login,
+      origin,
+      popup,
+      redeem: (code) => api().auth('auth/redeem', { login: login.login, secret: login.secret, code }),
+      onChange: update,
+    });
     render();
   }
 
@@ -125,6 +111,30 @@ export function createAuth({ server, site, store, api, t, onChange }) {
     );
   }
 
+  // The popup could not reach this page and shows the code instead: the reader types it here.
+  function codeControl() {
+    const id = 'porch-auth-code';
+    const input = h('input', {
+      id,
+      type: 'text',
+      autocomplete: 'one-time-code',
+      autocapitalize: 'characters',
+      spellcheck: 'false',
+      maxlength: '24',
+      size: '14',
+    });
+    const go = h('button', { type: 'button', class: 'btn' }, t('useCode'));
+    go.onclick = () => {
+      if (!input.value.trim()) return input.focus();
+      go.disabled = true;
+      say(null);
+      pending.submit(input.value);
+    };
+    // Enter signs in here instead of posting the comment form.
+    input.onkeydown = (event) => event.key === 'Enter' && (event.preventDefault(), go.click());
+    return h('div', { class: 'field' }, h('label', { for: id }, t('enterCode')), h('div', { class: 'actions' }, input, go));
+  }
+
   function render() {
     box.replaceChildren();
     if (session) {
@@ -150,7 +160,8 @@ export function createAuth({ server, site, store, api, t, onChange }) {
       );
     } else {
       box.append(h('div', { class: 'actions' }, providers.map(providerControl)));
-      if (pending) box.append(h('p', { class: 'note', role: 'status' }, t('finishInPopup')));
+      if (pending && pending.state === 'code') box.append(codeField || (codeField = codeControl()));
+      else if (pending) box.append(h('p', { class: 'note', role: 'status' }, t('finishInPopup')));
     }
     box.append(note);
   }

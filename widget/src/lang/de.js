@@ -65,5 +65,11 @@ export default {
   err_popup_blocked: 'Das Anmeldefenster wurde blockiert. Bitte erlauben Sie Pop-ups für diese Seite und versuchen Sie es erneut.',
   err_sign_in_required: 'Bitte melden Sie sich an, um zu kommentieren.',
   err_invalid_token: 'Sie wurden abgemeldet. Bitte melden Sie sich erneut an.',
+  enterCode: 'Geben Sie den Code aus dem Anmeldefenster ein',
+  useCode: 'Anmelden',
+  err_code_malformed: 'Das ist nicht der Code aus dem Anmeldefenster. Bitte prüfen Sie ihn und geben Sie ihn erneut ein.',
+  err_invalid_code: 'Dieser Code ist nicht der richtige, daher wurde die Anmeldung beendet. Bitte melden Sie sich erneut an.',
+  err_login_expired: 'Die Anmeldung hat zu lange gedauert. Bitte melden Sie sich erneut an.',
+  err_login_redeemed: 'Diese Anmeldung wurde bereits verwendet. Bitte melden Sie sich erneut an.',
   via: 'über {name}',
 };

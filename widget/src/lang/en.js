@@ -67,5 +67,11 @@ export default {
   err_popup_blocked: 'The sign-in window was blocked. Please allow pop-ups and try again.',
   err_sign_in_required: 'Please sign in to comment.',
   err_invalid_token: 'You were signed out. Please sign in again.',
+  enterCode: 'Enter the code shown in the sign-in window',
+  useCode: 'Sign in',
+  err_code_malformed: 'That is not the code from the sign-in window. Please check it and type it again.',
+  err_invalid_code: 'That code is not the right one, so this sign-in has ended. Please sign in again.',
+  err_login_expired: 'Signing in took too long. Please sign in again.',
+  err_login_redeemed: 'This sign-in was already used. Please sign in again.',
   via: 'via {name}',
 };

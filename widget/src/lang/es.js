@@ -65,5 +65,11 @@ export default {
   err_popup_blocked: 'Se bloqueó la ventana de inicio de sesión. Permite las ventanas emergentes en esta página e inténtalo de nuevo.',
   err_sign_in_required: 'Inicia sesión para comentar.',
   err_invalid_token: 'Se cerró tu sesión. Vuelve a iniciar sesión.',
+  enterCode: 'Escribe el código que muestra la ventana de inicio de sesión',
+  useCode: 'Iniciar sesión',
+  err_code_malformed: 'Ese no es el código de la ventana de inicio de sesión. Revísalo y escríbelo de nuevo.',
+  err_invalid_code: 'Ese código no es el correcto, así que este inicio de sesión ha terminado. Vuelve a iniciar sesión.',
+  err_login_expired: 'El inicio de sesión tardó demasiado. Vuelve a iniciar sesión.',
+  err_login_redeemed: 'Este inicio de sesión ya se usó. Vuelve a iniciar sesión.',
   via: 'vía {name}',
 };

@@ -65,5 +65,11 @@ export default {
   err_popup_blocked: 'La fenêtre de connexion a été bloquée. Autorisez les fenêtres surgissantes pour cette page et réessayez.',
   err_sign_in_required: 'Veuillez vous connecter pour commenter.',
   err_invalid_token: 'Vous avez été déconnecté. Veuillez vous reconnecter.',
+  enterCode: 'Saisissez le code affiché dans la fenêtre de connexion',
+  useCode: 'Se connecter',
+  err_code_malformed: 'Ce n’est pas le code de la fenêtre de connexion. Vérifiez-le et saisissez-le à nouveau.',
+  err_invalid_code: 'Ce code n’est pas le bon : cette connexion est donc terminée. Veuillez vous reconnecter.',
+  err_login_expired: 'La connexion a pris trop de temps. Veuillez vous reconnecter.',
+  err_login_redeemed: 'Cette connexion a déjà été utilisée. Veuillez vous reconnecter.',
   via: 'via {name}',
 };
