@@ -158,7 +158,9 @@ def test_sign_in_comment_log_out_and_change_identity(
     assert any(method == "POST" and name == "comments" and header for method, name, header in api_calls)
 
 
-def test_popup_without_opener_shows_the_code_to_type(page: Any, host: HostSite, signin_server: SignInServer) -> None:
+def test_popup_without_opener_shows_the_code_to_type(
+    page: Any, host: HostSite, signin_server: SignInServer, axe_source: str
+) -> None:
     url = host.page("/signin-isolated", embed_page(signin_server.base, "/e2e/signin/isolated", site=SITE))
     open_widget(page, url)
     signin_server.oidc.isolate(True)
@@ -176,6 +178,7 @@ def test_popup_without_opener_shows_the_code_to_type(page: Any, host: HostSite, 
     field = w.get_by_label("Enter the code shown in the sign-in window")
     expect(field).to_be_visible(timeout=10000)
     expect(w.get_by_text("You are commenting as")).to_be_hidden()
+    assert run_axe(page, axe_source) == []
     # A typo is caught and costs nothing: the reader types it again.
     typo = code[:2] + ("A" if code[2] != "A" else "B") + code[3:]
     field.fill(typo)
