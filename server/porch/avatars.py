@@ -1,7 +1,10 @@
 """Avatars generated here from a hash, so showing a comment never makes a reader's browser ask a third party.
 
-The hash is a keyed digest (HMAC with the secret key) of the commenter's email, or their name if they gave
-none: the same person gets the same picture, and the picture's URL reveals nothing about the email.
+The hash is a keyed digest (HMAC with the secret key). A guest's is taken from the site, their email and
+their name together: the same guest gets the same picture on one site, but posting with someone else's
+email under another name gives another picture, so a picture neither confirms an address nor can be
+copied; and the picture's URL reveals nothing about the email. A signed-in reader's comes from their
+provider and subject.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ _GRID = 5
 _CELL = 8
 
 
-def avatar_hash(secret_key: str, email: str | None, name: str) -> str:
-    seed = (email or "").strip().lower() or "name:" + name.strip()
+def avatar_hash(secret_key: str, seed: str) -> str:
     return hmac.new(secret_key.encode(), seed.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def guest_avatar_hash(secret_key: str, site: str, email: str | None, name: str) -> str:
+    # NUL cannot occur in a site id or an email, so no two different triples give the same seed.
+    return avatar_hash(secret_key, f"guest\0{site}\0{(email or '').strip().lower()}\0{name.strip()}")
 
 
 def avatar_svg(digest: str) -> bytes:

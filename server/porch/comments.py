@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from porch.avatars import avatar_hash
+from porch.avatars import guest_avatar_hash
 from porch.cache import PageCache
 from porch.errors import ApiError
 from porch.models import Author, CommentStatus, Event, EventKind, StoredComment, Thread
-from porch.render import Renderer
+from porch.render_pool import RenderPool
 from porch.settings import Settings, SiteSettings
 from porch.storage import Connection, Storage
 from porch.storage import comments as comment_rows
@@ -33,6 +33,8 @@ from porch.tokens import EditTokens
 SORTS = ("oldest", "newest", "top")
 DEFAULT_PAGE = 50
 MAX_PAGE = 200
+DEFAULT_REPLIES = comment_rows.REPLIES_PER_ROOT  # replies of one top-level comment per request
+_REPLIES = "replies"  # the cursor's "sort" for batches of replies
 
 EventListener = Callable[[Sequence[Event]], Awaitable[None]]
 Identify = Callable[[SiteSettings], Awaitable[Author | None]]  # the signed-in reader at a site, or None
@@ -57,7 +59,7 @@ def dumps(value: Any) -> bytes:
 
 class Comments:
     def __init__(
-        self, settings: Settings, storage: Storage, renderer: Renderer, tokens: EditTokens, cache: PageCache
+        self, settings: Settings, storage: Storage, renderer: RenderPool, tokens: EditTokens, cache: PageCache
     ) -> None:
         self._settings = settings
         self._storage = storage
@@ -93,7 +95,7 @@ class Comments:
         async with self._storage.reading() as conn:
             thread = await thread_rows.find(conn, site.id, key)
             if thread is None:
-                body = dumps({"thread": _empty_thread(site.id, key), "comments": [], "next": None})
+                body = dumps({"thread": _empty_thread(site.id, key), "comments": [], "next": None, "more_replies": []})
             else:
                 # Read the seq before the comments: an event committed in between is then replayed to a live
                 # client that continues from this seq, never lost.
@@ -105,8 +107,39 @@ class Comments:
                         "thread": _thread_json(thread, count, seq),
                         "comments": [self.public(c) for c in page.comments],
                         "next": _encode_cursor(sort, page.last_root) if page.last_root else None,
+                        "more_replies": [_more_replies_json(cut) for cut in page.more_replies],
                     }
                 )
+        self._cache.put(thread_id, variant, generation, body)
+        return body
+
+    async def read_replies(self, site: SiteSettings, key: str, root: str, limit: int, cursor: str | None) -> bytes:
+        """The next replies of one top-level comment, after those a page (or an earlier call) sent, as JSON bytes."""
+        if not root.isdigit() or len(root) > 18:
+            raise ApiError(404, "comment_not_found", "There is no such comment.")
+        thread_id = (site.id, key)
+        variant = (_REPLIES, int(root), limit, cursor)
+        body = self._cache.get(thread_id, variant)
+        if body is not None:
+            return body
+        generation = self._cache.generation(thread_id)
+        after = _decode_cursor(cursor, _REPLIES).id if cursor else 0
+        async with self._storage.reading() as conn:
+            thread = await thread_rows.find(conn, site.id, key)
+            top = await comment_rows.get(conn, int(root))
+            if thread is None or top is None or top.thread_id != thread.id or top.parent_id is not None:
+                raise ApiError(404, "comment_not_found", "There is no such top-level comment in this thread.")
+            seq = await event_rows.latest_seq(conn, thread.id)
+            batch, rest = await comment_rows.replies(conn, top.id, after, limit)
+            count = await comment_rows.count(conn, thread.id)
+        body = dumps(
+            {
+                "thread": _thread_json(thread, count, seq),
+                "comments": [self.public(c) for c in batch],
+                "next": _more_replies_json(rest)["after"] if rest else None,
+                "more_replies": [],
+            }
+        )
         self._cache.put(thread_id, variant, generation, body)
         return body
 
@@ -158,7 +191,7 @@ class Comments:
                 raise ApiError(401, "sign_in_required", "This site asks commenters to sign in first.")
             if guest is None or not guest.name.strip():
                 raise ApiError(422, "name_required", "Guests must give a name.")
-        html = self._renderer.render(text)
+        html = await self._renderer.render(text)
         parent_id = int(parent) if parent else None
         client_hash = self._client_hash(client_address)
         now = time.time()
@@ -181,12 +214,14 @@ class Comments:
                     raise ApiError(422, "parent_not_found", "The comment you are replying to does not exist.")
                 if parent_row.thread_id != thread_id:
                     raise ApiError(422, "parent_in_other_thread", "The comment you are replying to is on another page.")
+                parent_row = await comment_rows.attachable_parent(conn, parent_row, site.max_depth)
             if viewer is not None:
                 author = viewer
             else:
                 assert guest is not None
                 name = guest.name.strip()
-                avatar = f"{self._settings.public_url}/avatar/{avatar_hash(self._settings.secret_key, guest.email, name)}.svg"
+                digest = guest_avatar_hash(self._settings.secret_key, site.id, guest.email, name)
+                avatar = f"{self._settings.public_url}/avatar/{digest}.svg"
                 author = await identity_rows.insert_guest_author(conn, name, guest.email or None, guest.url or None, avatar)
             comment = await comment_rows.insert(
                 conn,
@@ -216,14 +251,17 @@ class Comments:
     ) -> dict[str, Any]:
         site, _ = await self._authorised(comment_id, origin, edit_token, identify)
         text = self._checked_text(site, text)
-        html = self._renderer.render(text)
+        html = await self._renderer.render(text)
 
         async def work(conn: Connection) -> tuple[StoredComment, Event]:
             current = await self._live_comment(conn, int(comment_id))
             thread = await thread_rows.get(conn, current.thread_id)
             assert thread is not None
             await comment_rows.update_text(conn, current.id, text, html, time.time())
-            return await self._record(conn, thread.id, thread.site, thread.key, current.id, EventKind.UPDATED)
+            comment, event = await self._record(conn, thread.id, thread.site, thread.key, current.id, EventKind.UPDATED)
+            # The earlier version's words must not stay readable through the log's replay.
+            await event_rows.rewrite_comment(conn, current.id, event.payload)
+            return comment, event
 
         comment, event = await self._storage.write(work)
         await self._announce([event])
@@ -239,7 +277,14 @@ class Comments:
             thread = await thread_rows.get(conn, current.thread_id)
             assert thread is not None
             await comment_rows.mark_deleted(conn, current.id, time.time())
-            return await self._record(conn, thread.id, thread.site, thread.key, current.id, EventKind.DELETED)
+            comment, event = await self._record(conn, thread.id, thread.site, thread.key, current.id, EventKind.DELETED)
+            # Forget the words: the log's earlier rows of this comment go, and so does what a guest told about
+            # themselves once no comment of theirs is left.
+            await event_rows.forget_comment(conn, current.id, event.seq)
+            author = current.author
+            if author.is_guest and not await comment_rows.identity_in_use(conn, author.identity_id):
+                await identity_rows.forget_guest(conn, author.identity_id)
+            return comment, event
 
         _, event = await self._storage.write(work)
         await self._announce([event])
@@ -337,18 +382,33 @@ def _thread_json(thread: Thread, count: int, seq: int) -> dict[str, Any]:
     }
 
 
+def _more_replies_json(cut: comment_rows.RepliesCut) -> dict[str, Any]:
+    return {
+        "root": str(cut.root),
+        "after": _encode_cursor(_REPLIES, comment_rows.PagePosition(0, cut.after)),
+        "count": cut.count,
+    }
+
+
 def _encode_cursor(sort: str, position: comment_rows.PagePosition) -> str:
     raw = f"{sort}:{position.score}:{position.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def _decode_cursor(cursor: str, sort: str) -> comment_rows.PagePosition:
+    """The position a cursor names. Only the exact spelling this server hands out is accepted: pages are
+    cached by cursor, and other spellings of one position would each take room of their own."""
+    invalid = ApiError(400, "invalid_cursor", "The `after` cursor is not one this server handed out.")
+    if len(cursor) > 100:
+        raise invalid
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         cursor_sort, score, comment_id = raw.split(":")
         position = comment_rows.PagePosition(int(score), int(comment_id))
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ApiError(400, "invalid_cursor", "The `after` cursor is not one this server handed out.") from None
+        raise invalid from None
+    if _encode_cursor(cursor_sort, position) != cursor:
+        raise invalid
     if cursor_sort != sort:
         raise ApiError(400, "invalid_cursor", "The `after` cursor belongs to another sort order.")
     return position

@@ -15,6 +15,7 @@ from porch.live import create_hub
 from porch.models import Author
 from porch.ratelimit import ClientKeys, SocketCap, create_rate_limiter
 from porch.render import Renderer
+from porch.render_pool import RenderPool
 from porch.settings import Settings, SiteSettings
 from porch.storage import Storage
 from porch.tokens import EditTokens
@@ -32,12 +33,13 @@ class Porch:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.storage = Storage(settings.database)
-        self.cache = PageCache()
+        self.cache = PageCache(max_bytes=settings.cache_mb * 1024 * 1024)
         client_keys = ClientKeys(settings.secret_key)
         self.rate_limiter = create_rate_limiter(settings, client_keys)
         self.live_sockets = SocketCap(client_keys, settings.live_sockets_per_address)
         self.tokens = EditTokens(settings.secret_key)
-        self.comments = Comments(settings, self.storage, Renderer(), self.tokens, self.cache)
+        self.renderer = RenderPool(Renderer())
+        self.comments = Comments(settings, self.storage, self.renderer, self.tokens, self.cache)
         self.live = create_hub(settings, self.storage, self.cache)
         self.comments.on_events(self.live.publish)
         self.widget_script = load_asset(static_dir() / "porch.js", "text/javascript; charset=utf-8")
@@ -52,6 +54,7 @@ class Porch:
         await self.live.stop()
         await self.rate_limiter.stop()
         await self.storage.disconnect()
+        self.renderer.close()
 
     async def viewer(self, request: Request, site: SiteSettings) -> Author | None:
         """The signed-in reader making this request, None for a guest; 401 for a token that is not valid here."""

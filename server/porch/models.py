@@ -72,3 +72,4 @@ class StoredComment:
     created: float
     edited: float | None
     author: Author
+    depth: int = 0  # 0 for a top-level comment, 1 for a reply to it, and so on

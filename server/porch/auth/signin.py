@@ -186,7 +186,7 @@ class SignIn:
 
     def _avatar(self, provider_id: str, profile: Profile) -> str:
         seed = f"{provider_id}:{profile.subject}"
-        return f"{self._settings.public_url}/avatar/{avatar_hash(self._settings.secret_key, None, seed)}.svg"
+        return f"{self._settings.public_url}/avatar/{avatar_hash(self._settings.secret_key, 'name:' + seed)}.svg"
 
     async def redeem(
         self, login_id: str, secret: str, code: str | None, origin: str | None

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from porch.comments import DEFAULT_PAGE, MAX_PAGE, SORTS, GuestAuthor, Identify
+from porch.comments import DEFAULT_PAGE, DEFAULT_REPLIES, MAX_PAGE, SORTS, GuestAuthor, Identify
 from porch.errors import ApiError
 from porch.models import Author
 from porch.routes._http import check_origin, client_address, json_body, porch, rate_limit
@@ -24,11 +24,15 @@ async def list_comments(request: Request) -> Response:
     sort = query.get("sort", "oldest")
     if sort not in SORTS:
         raise ApiError(422, "invalid_sort", f"sort must be one of {', '.join(SORTS)}.")
-    limit_text = query.get("limit", str(DEFAULT_PAGE))
+    root = query.get("root")
+    limit_text = query.get("limit", str(DEFAULT_REPLIES if root else DEFAULT_PAGE))
     if not limit_text.isdigit() or len(limit_text) > 9:
         raise ApiError(422, "invalid_limit", f"limit must be a whole number from 1 to {MAX_PAGE}.")
     limit = min(max(int(limit_text), 1), MAX_PAGE)
-    body = await app.comments.read_page(site, key, sort, limit, query.get("after") or None)
+    if root:  # the next replies of one top-level comment
+        body = await app.comments.read_replies(site, key, root, limit, query.get("after") or None)
+    else:
+        body = await app.comments.read_page(site, key, sort, limit, query.get("after") or None)
     return Response(body, media_type="application/json")
 
 

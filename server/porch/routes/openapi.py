@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from porch import __version__
 from porch.auth.openapi import AUTH_PATHS, SECURITY_SCHEMES
-from porch.comments import DEFAULT_PAGE, MAX_PAGE, SORTS
+from porch.comments import DEFAULT_PAGE, DEFAULT_REPLIES, MAX_PAGE, SORTS
 from porch.schemas import COMMENT_ID, COUNTS, EDIT_COMMENT, NEW_COMMENT, SITE_ID, THREAD_KEY
 
 _TIME = {"type": "string", "format": "date-time", "example": "2026-11-29T10:00:00.000Z"}
@@ -100,10 +100,20 @@ def build_spec() -> dict[str, Any]:
                         _query("sort", {"type": "string", "enum": list(SORTS), "default": "oldest"}),
                         _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE}),
                         _query("after", {"type": "string", "description": "the `next` cursor of the previous page"}),
+                        _query(
+                            "root",
+                            {
+                                "type": "string",
+                                "description": "read the next replies of this top-level comment instead of a page:"
+                                " `after` is then the `after` of its `more_replies` entry, or the `next` of the"
+                                " previous call",
+                            },
+                        ),
                     ],
                     "responses": {
                         "200": {
-                            "description": "top-level comments of this page, then all their replies",
+                            "description": "top-level comments of this page, then their replies (at most"
+                            f" {DEFAULT_REPLIES} of each; `more_replies` says where the rest resume)",
                             **_json(
                                 {
                                     "type": "object",
@@ -111,6 +121,18 @@ def build_spec() -> dict[str, Any]:
                                         "thread": THREAD,
                                         "comments": {"type": "array", "items": comment_ref},
                                         "next": {"type": ["string", "null"]},
+                                        "more_replies": {
+                                            "type": "array",
+                                            "items": {
+                                                "type": "object",
+                                                "properties": {
+                                                    "root": {"type": "string"},
+                                                    "after": {"type": "string"},
+                                                    "count": {"type": "integer", "minimum": 1},
+                                                },
+                                                "required": ["root", "after", "count"],
+                                            },
+                                        },
                                     },
                                 }
                             ),

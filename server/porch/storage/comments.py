@@ -1,4 +1,7 @@
-"""The comments table: insert, edit, delete, and reading a thread one page of top-level comments at a time."""
+"""The comments table: insert, edit, delete, and reading a thread one page of top-level comments at a time.
+
+A page carries at most `REPLIES_PER_ROOT` replies of each of its top-level comments, oldest first; the rest
+are read with `replies`, a batch at a time. So a page's size is bounded whatever the shape of the thread."""
 
 from __future__ import annotations
 
@@ -14,11 +17,12 @@ from porch.storage import sql
 from porch.storage.schema import comments, identities
 
 _VISIBLE = (CommentStatus.APPROVED.value, CommentStatus.DELETED.value)
+REPLIES_PER_ROOT = 100
 
 # A comment with its author: the same columns in the same order in Core queries and in plain SQL.
 _COLUMN_NAMES = (
     "c.id", "c.thread_id", "c.parent_id", "c.root_id", "c.status", "c.text", "c.html", "c.score", "c.created",
-    "c.edited", "c.identity_id", "i.provider", "i.subject", "i.name", "i.email", "i.url", "i.avatar",
+    "c.edited", "c.identity_id", "i.provider", "i.subject", "i.name", "i.email", "i.url", "i.avatar", "c.depth",
 )
 _columns = tuple((comments if name[0] == "c" else identities).c[name[2:]] for name in _COLUMN_NAMES)
 _joined = comments.join(identities, comments.c.identity_id == identities.c.id)
@@ -47,6 +51,7 @@ def _comment(row: Any) -> StoredComment:
             url=row[15],
             avatar=row[16],
         ),
+        depth=row[17],
     )
 
 
@@ -67,14 +72,17 @@ async def insert(
     client_hash: str | None,
     created: float,
 ) -> StoredComment | None:
-    """Store a new comment and return it as stored (without reading it back); None if the thread is locked."""
+    """Store a new comment and return it as stored (without reading it back); None if the thread is locked.
+
+    `parent` is the comment it is attached to: the caller has already applied the depth cap."""
     parent_id = parent.id if parent else None
     root_id = (parent.root_id or parent.id) if parent else None
+    depth = parent.depth + 1 if parent else 0
     row = await sql.fetch_one(
         conn,
         "INSERT INTO comments (thread_id, parent_id, root_id, identity_id, text, html, status, score,"
-        " client_hash, created, edited) SELECT :thread_id, :parent_id, :root_id, :identity_id, :text, :html,"
-        " :status, 0, :client_hash, :created, NULL"
+        " client_hash, created, edited, depth) SELECT :thread_id, :parent_id, :root_id, :identity_id, :text, :html,"
+        " :status, 0, :client_hash, :created, NULL, :depth"
         " WHERE EXISTS (SELECT 1 FROM threads WHERE id = :thread_id AND NOT locked) RETURNING id",
         {
             "thread_id": thread_id,
@@ -86,6 +94,7 @@ async def insert(
             "status": status.value,
             "client_hash": client_hash,
             "created": created,
+            "depth": depth,
         },
     )
     if row is None:
@@ -102,7 +111,20 @@ async def insert(
         created=created,
         edited=None,
         author=author,
+        depth=depth,
     )
+
+
+async def attachable_parent(conn: Connection, parent: StoredComment, max_depth: int) -> StoredComment:
+    """The comment a reply to `parent` is attached to when threads are `max_depth` levels deep at most: `parent`
+    itself, or its nearest ancestor on the second-deepest level (as WordPress does with its thread depth)."""
+    target = parent
+    while target.depth + 1 >= max_depth and target.parent_id is not None:
+        above = await get(conn, target.parent_id)
+        if above is None:
+            break
+        target = above
+    return target
 
 
 async def update_text(conn: Connection, comment_id: int, text: str, html: str, edited: float) -> None:
@@ -116,6 +138,16 @@ async def mark_deleted(conn: Connection, comment_id: int, when: float) -> None:
         .where(comments.c.id == comment_id)
         .values(status=CommentStatus.DELETED.value, text="", html="", edited=when)
     )
+
+
+async def identity_in_use(conn: Connection, identity_id: int) -> bool:
+    """True while any comment of this identity is not deleted."""
+    row = await conn.fetch_one(
+        sa.select(comments.c.id)
+        .where(comments.c.identity_id == identity_id, comments.c.status != CommentStatus.DELETED.value)
+        .limit(1)
+    )
+    return row is not None
 
 
 async def has_visible_replies(conn: Connection, comment_id: int) -> bool:
@@ -172,9 +204,19 @@ class PagePosition:
 
 
 @dataclass(frozen=True)
+class RepliesCut:
+    """A top-level comment whose replies were not all sent: they resume after reply `after` (`count` more)."""
+
+    root: int
+    after: int
+    count: int
+
+
+@dataclass(frozen=True)
 class Page:
     comments: list[StoredComment]  # roots in sort order, then replies in order of creation
     last_root: PagePosition | None  # set when there is a further page
+    more_replies: list[RepliesCut]
 
 
 async def page(
@@ -218,16 +260,69 @@ async def page(
     more = len(roots) > limit
     roots = roots[:limit]
     replies: list[StoredComment] = []
+    cut: list[RepliesCut] = []
     if roots:
-        rows = await conn.fetch_all(
-            sa.select(*_columns)
-            .select_from(_joined)
-            .where(comments.c.root_id.in_([root.id for root in roots]), comments.c.status.in_(_VISIBLE))
-            .order_by(comments.c.id.asc())
-        )
-        replies = _without_empty_placeholders([_comment(row) for row in rows])
+        replies, cut = await _first_replies(conn, [root.id for root in roots])
     last = PagePosition(roots[-1].score, roots[-1].id) if more else None
-    return Page(comments=roots + replies, last_root=last)
+    return Page(comments=roots + replies, last_root=last, more_replies=cut)
+
+
+async def _first_replies(conn: Connection, root_ids: Sequence[int]) -> tuple[list[StoredComment], list[RepliesCut]]:
+    """The first REPLIES_PER_ROOT shown replies of each root, oldest first, and where the cut ones resume."""
+    names = [f"r{index}" for index in range(len(root_ids))]
+    rows = await sql.fetch_all(
+        conn,
+        f"SELECT * FROM (SELECT {', '.join(_COLUMN_NAMES)},"
+        " ROW_NUMBER() OVER (PARTITION BY c.root_id ORDER BY c.id) AS position,"
+        " COUNT(*) OVER (PARTITION BY c.root_id) AS replies"
+        " FROM comments c JOIN identities i ON i.id = c.identity_id"
+        f" WHERE c.root_id IN ({', '.join(':' + name for name in names)}) AND c.status IN (:approved, :deleted)) r"
+        " WHERE position <= :cap ORDER BY id",
+        {
+            **dict(zip(names, root_ids, strict=True)),
+            "approved": CommentStatus.APPROVED.value,
+            "deleted": CommentStatus.DELETED.value,
+            "cap": REPLIES_PER_ROOT,
+        },
+    )
+    totals = {row[3]: int(row[-1]) for row in rows}  # root id -> its shown replies
+    complete = [_comment(row) for row in rows if totals[row[3]] <= REPLIES_PER_ROOT]
+    # A root whose replies are all here shows placeholders only where they are needed; in a cut one, a
+    # deleted reply's shown replies may be among those not sent yet, so every placeholder stays.
+    partial = [_comment(row) for row in rows if totals[row[3]] > REPLIES_PER_ROOT]
+    replies = sorted(_without_empty_placeholders(complete) + partial, key=lambda c: c.id)
+    cut = []
+    for root_id in root_ids:
+        if totals.get(root_id, 0) > REPLIES_PER_ROOT:
+            last = max(c.id for c in partial if c.root_id == root_id)
+            cut.append(RepliesCut(root_id, last, totals[root_id] - REPLIES_PER_ROOT))
+    return replies, cut
+
+
+async def replies(conn: Connection, root_id: int, after_id: int, limit: int) -> tuple[list[StoredComment], RepliesCut | None]:
+    """The next `limit` shown replies of `root_id` after the reply `after_id`, oldest first, and where the rest
+    resume (None when these are the last)."""
+    rows = await sql.fetch_all(
+        conn,
+        f"{_SELECT} WHERE c.root_id = :root AND c.id > :after AND c.status IN (:approved, :deleted)"
+        " ORDER BY c.id LIMIT :limit",
+        {
+            "root": root_id,
+            "after": after_id,
+            "approved": CommentStatus.APPROVED.value,
+            "deleted": CommentStatus.DELETED.value,
+            "limit": limit + 1,
+        },
+    )
+    batch = [_comment(row) for row in rows[:limit]]
+    if len(rows) <= limit:
+        return batch, None
+    remaining = await conn.fetch_val(
+        sa.select(sa.func.count())
+        .select_from(comments)
+        .where(comments.c.root_id == root_id, comments.c.id > batch[-1].id, comments.c.status.in_(_VISIBLE))
+    )
+    return batch, RepliesCut(root_id, batch[-1].id, int(remaining or 0))
 
 
 def _without_empty_placeholders(replies: Iterable[StoredComment]) -> list[StoredComment]:

@@ -1,5 +1,9 @@
-"""The append-only event log: one row per created, edited or deleted comment, written in the same transaction
-as the change. Its ids (`seq`) only grow; live clients resume from the last one they saw."""
+"""The event log: one row per created, edited or deleted comment, written in the same transaction as the change.
+Its ids (`seq`) only grow; live clients resume from the last one they saw.
+
+Rows are appended, and only ever changed to forget words: when a comment is edited, its earlier rows are
+rewritten to show the current version, and when it is deleted they are removed, leaving the row of the
+deletion. A client replaying the log then learns what the comment is now, never what it was."""
 
 from __future__ import annotations
 
@@ -40,6 +44,22 @@ async def append(conn: Connection, thread_id: int, comment_id: int, kind: EventK
     )
     assert row is not None
     return int(row[0])
+
+
+async def rewrite_comment(conn: Connection, comment_id: int, payload: str) -> None:
+    """Make every row of this comment show `payload` (its current version)."""
+    await sql.execute(
+        conn, "UPDATE events SET payload = :payload WHERE comment_id = :comment_id",
+        {"payload": payload, "comment_id": comment_id},
+    )
+
+
+async def forget_comment(conn: Connection, comment_id: int, before_seq: int) -> None:
+    """Remove the rows of this comment older than `before_seq` (the row that records its deletion)."""
+    await sql.execute(
+        conn, "DELETE FROM events WHERE comment_id = :comment_id AND id < :before",
+        {"comment_id": comment_id, "before": before_seq},
+    )
 
 
 async def get(conn: Connection, seq: int) -> Event | None:

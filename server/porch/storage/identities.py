@@ -44,6 +44,15 @@ async def upsert(
     return int(row["id"])
 
 
+async def forget_guest(conn: Connection, identity_id: int) -> None:
+    """Erase what a guest told about themselves (name, email, website): their last comment is gone."""
+    await conn.execute(
+        sa.update(identities)
+        .where(identities.c.id == identity_id, identities.c.provider == GUEST_PROVIDER)
+        .values(name="", email=None, url=None, avatar=None)
+    )
+
+
 async def _insert(
     conn: Connection, provider: str, subject: str, name: str, email: str | None, url: str | None, avatar: str | None
 ) -> int:

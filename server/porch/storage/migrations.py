@@ -125,6 +125,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        3,
+        "comment depth (nesting is capped where it is stored); indexes for erasing a comment's events and for"
+        " paging through the replies of one top-level comment",
+        (
+            "ALTER TABLE comments ADD COLUMN depth INTEGER NOT NULL DEFAULT 0",
+            # Both databases run a recursive query once here and join on it (UPDATE ... FROM: SQLite 3.33+).
+            """WITH RECURSIVE tree (id, depth) AS (
+                SELECT id, 0 FROM comments WHERE parent_id IS NULL
+                UNION ALL
+                SELECT c.id, tree.depth + 1 FROM comments c JOIN tree ON c.parent_id = tree.id
+            )
+            UPDATE comments SET depth = tree.depth FROM tree WHERE tree.id = comments.id AND tree.depth > 0""",
+            "CREATE INDEX events_by_comment ON events (comment_id)",
+            "DROP INDEX comments_by_root",
+            "CREATE INDEX comments_by_root ON comments (root_id, id)",
+        ),
+    ),
 )
 
 HEAD = MIGRATIONS[-1].version

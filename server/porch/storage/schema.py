@@ -44,6 +44,7 @@ comments = sa.Table(
     sa.Column("client_hash", sa.Text),
     sa.Column("created", sa.Double, nullable=False),
     sa.Column("edited", sa.Double),
+    sa.Column("depth", sa.Integer, nullable=False),  # migration 3
 )
 
 events = sa.Table(
