@@ -24,6 +24,7 @@ def test_unknown_thread_is_an_empty_list(client):
         "thread": {"site": "blog", "key": "/never-commented", "title": "", "url": "", "count": 0, "locked": False, "seq": 0},
         "comments": [],
         "next": None,
+        "more_replies": [],
     }
 
 
@@ -60,15 +61,24 @@ def test_post_returns_comment_and_token_and_hides_email(client):
     assert "ann@example.com" not in str(body)
 
 
-def test_avatar_is_served_here_and_stable_per_email(client):
+def test_avatar_is_served_here_and_stable_per_guest(client):
     first = post_comment(client, "one", author={"name": "Ann", "email": "Ann@Example.com"})["comment"]
-    second = post_comment(client, "two", author={"name": "Other name", "email": "ann@example.com"})["comment"]
+    second = post_comment(client, "two", author={"name": "Ann ", "email": "ann@example.com"})["comment"]
     assert first["author"]["avatar"] == second["author"]["avatar"]
     path = first["author"]["avatar"].removeprefix("http://testserver")
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/svg+xml"
     assert response.content.startswith(b"<svg")
+
+
+def test_an_avatar_neither_confirms_an_email_nor_can_be_copied(client):
+    """Posting with someone's email under another name, or on another site, gives another picture."""
+    ann = post_comment(client, "one", author={"name": "Ann", "email": "ann@example.com"})["comment"]
+    impostor = post_comment(client, "two", author={"name": "Mallory", "email": "ann@example.com"})["comment"]
+    elsewhere = post_comment(client, "three", site="other", author={"name": "Ann", "email": "ann@example.com"})
+    assert impostor["author"]["avatar"] != ann["author"]["avatar"]
+    assert elsewhere["comment"]["author"]["avatar"] != ann["author"]["avatar"]
 
 
 def test_replies_nest_and_count(client):

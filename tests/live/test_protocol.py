@@ -82,17 +82,31 @@ def test_resume_from_thread_seq_loses_nothing_written_after_the_read(client: Tes
     assert after_replay["comment"]["id"] == live["comment"]["id"]
 
 
-def test_resume_replays_edits_and_deletions_too(client: TestClient) -> None:
-    first = post_comment(client, "first")
+def test_resume_replays_an_edit_with_the_current_words_only(client: TestClient) -> None:
     seq = thread_page(client)["thread"]["seq"]
+    first = post_comment(client, "first words")
+    token = {"X-Edit-Token": first["edit_token"]}
+    client.patch(f"/api/v1/comments/{first['comment']['id']}", json={"text": "changed"}, headers=token)
+    with client.websocket_connect(live_url(after=seq)) as ws:
+        ws.receive_json()
+        created, updated = events(ws, 2)
+        marker(client, ws)
+    assert (created["type"], updated["type"]) == ("comment.created", "comment.updated")
+    assert created["comment"]["html"] == updated["comment"]["html"] == "<p>changed</p>"
+
+
+def test_resume_after_a_delete_replays_the_deletion_alone(client: TestClient) -> None:
+    seq = thread_page(client)["thread"]["seq"]
+    first = post_comment(client, "first")
     token = {"X-Edit-Token": first["edit_token"]}
     client.patch(f"/api/v1/comments/{first['comment']['id']}", json={"text": "changed"}, headers=token)
     client.delete(f"/api/v1/comments/{first['comment']['id']}", headers=token)
     with client.websocket_connect(live_url(after=seq)) as ws:
         ws.receive_json()
-        updated, deleted = events(ws, 2)
+        [deleted] = events(ws, 1)
         marker(client, ws)
-    assert (updated["type"], deleted["type"]) == ("comment.updated", "comment.deleted")
+    assert deleted["type"] == "comment.deleted"
+    assert deleted["comment"]["author"] is None and deleted["comment"]["html"] == ""
 
 
 def test_without_after_nothing_old_is_replayed(client: TestClient) -> None:

@@ -1,14 +1,22 @@
 from xml.etree import ElementTree
 
-from porch.avatars import HASH_PATTERN, avatar_hash, avatar_svg
+from porch.avatars import HASH_PATTERN, avatar_svg, guest_avatar_hash
+
+KEY = "secret-one-xxxxxxxx"
 
 
-def test_hash_is_keyed_and_hides_the_email():
-    one = avatar_hash("secret-one-xxxxxxxx", "Ann@Example.com ", "Ann")
+def test_guest_hash_is_keyed_and_hides_the_email():
+    one = guest_avatar_hash(KEY, "blog", "Ann@Example.com ", "Ann")
     assert HASH_PATTERN.match(one)
-    assert one == avatar_hash("secret-one-xxxxxxxx", "ann@example.com", "Someone else")
-    assert one != avatar_hash("secret-two-xxxxxxxx", "ann@example.com", "Ann")
-    assert avatar_hash("k" * 20, None, "Ann") != avatar_hash("k" * 20, None, "Bob")
+    assert one == guest_avatar_hash(KEY, "blog", "ann@example.com", " Ann")
+    assert one != guest_avatar_hash("secret-two-xxxxxxxx", "blog", "ann@example.com", "Ann")
+    assert guest_avatar_hash(KEY, "blog", None, "Ann") != guest_avatar_hash(KEY, "blog", None, "Bob")
+
+
+def test_guest_hash_mixes_in_the_name_and_the_site():
+    one = guest_avatar_hash(KEY, "blog", "ann@example.com", "Ann")
+    assert one != guest_avatar_hash(KEY, "blog", "ann@example.com", "Someone else")
+    assert one != guest_avatar_hash(KEY, "other", "ann@example.com", "Ann")
 
 
 def test_svg_is_well_formed_symmetric_and_differs_by_hash():

@@ -25,11 +25,39 @@ def test_a_read_that_overlapped_a_write_is_not_stored():
 
 
 def test_least_recently_used_pages_are_evicted():
-    cache = PageCache(max_entries=2)
-    cache.put(("s", "1"), "v", 0, b"1")
-    cache.put(("s", "2"), "v", 0, b"2")
-    assert cache.get(("s", "1"), "v") == b"1"  # 1 is now the most recent
-    cache.put(("s", "3"), "v", 0, b"3")
+    page = b"x" * 1000
+    cache = PageCache(max_bytes=2 * 1200 + 100)  # room for two pages of 1,000 bytes and their bookkeeping
+    cache.put(("s", "1"), "v", 0, page)
+    cache.put(("s", "2"), "v", 0, page)
+    assert cache.get(("s", "1"), "v") == page  # 1 is now the most recent
+    cache.put(("s", "3"), "v", 0, page)
     assert cache.get(("s", "2"), "v") is None
-    assert cache.get(("s", "1"), "v") == b"1"
-    assert cache.get(("s", "3"), "v") == b"3"
+    assert cache.get(("s", "1"), "v") == page
+    assert cache.get(("s", "3"), "v") == page
+
+
+def test_the_cache_is_bounded_by_bytes_not_by_pages():
+    budget = 1024 * 1024
+    cache = PageCache(max_bytes=budget)
+    for index in range(600):  # 600 pages of 100 kB: 60 MB offered to a 1 MB cache
+        cache.put(("s", str(index)), "v", 0, bytes(100_000))
+    assert 0 < cache.size <= budget
+    assert len(cache) == budget // 100_200
+    assert cache.get(("s", "599"), "v") is not None  # the newest stays
+
+
+def test_replacing_a_page_and_invalidating_release_their_bytes():
+    cache = PageCache(max_bytes=10_000)
+    cache.put(THREAD, "v", 0, b"a" * 3000)
+    cache.put(THREAD, "v", 0, b"b" * 1000)
+    assert cache.size == 1200
+    cache.invalidate(THREAD)
+    assert cache.size == 0 and len(cache) == 0
+
+
+def test_a_page_larger_than_the_cache_is_not_kept():
+    cache = PageCache(max_bytes=1000)
+    cache.put(THREAD, "small", 0, b"s")
+    cache.put(THREAD, "huge", 0, bytes(5000))
+    assert cache.get(THREAD, "huge") is None
+    assert cache.get(THREAD, "small") == b"s"
