@@ -288,16 +288,30 @@ def test_profile_url_is_kept_only_on_the_instance_itself(
     assert user["url"] is None
 
 
+@pytest.mark.parametrize(
+    "display_name", ["Gargron (@Gargron@mastodon.social)", "Gargron (\uff20Gargron\uff20mastodon.social)", "", "  \n "]
+)
 def test_display_name_cannot_carry_a_handle_of_its_own(
-    porch: TestClient, browser: httpx2.Client, mastodon: MastodonDouble
+    porch: TestClient, browser: httpx2.Client, mastodon: MastodonDouble, display_name: str
 ) -> None:
+    """A second handle in the display name (even with full-width at signs) would blur which one is real."""
     host = mastodon.server.base.split("://")[1]
-    mastodon.account = {**mastodon.account, "display_name": "Gargron (@Gargron@mastodon.social)"}
+    mastodon.account = {**mastodon.account, "display_name": display_name}
     _, user = sign_in(porch, browser, "fediverse", instance=mastodon.server.base)
     assert user["name"] == f"@alice@{host}"
 
 
-@pytest.mark.parametrize("username", ["Gargron@mastodon.social", "a) (@b@c", "", "x" * 65, "a b"])
+def test_display_name_cannot_reorder_the_handle(
+    porch: TestClient, browser: httpx2.Client, mastodon: MastodonDouble
+) -> None:
+    """A right-to-left override left open would show the handle after it backwards; controls go too."""
+    host = mastodon.server.base.split("://")[1]
+    mastodon.account = {**mastodon.account, "display_name": "Alice\u202e\u2067\x00\n" + "x" * 100}
+    _, user = sign_in(porch, browser, "fediverse", instance=mastodon.server.base)
+    assert user["name"] == "Alice " + "x" * 54 + f" (@alice@{host})"
+
+
+@pytest.mark.parametrize("username", ["Gargron@mastodon.social", "a) (@b@c", "", "x" * 65, "a b", "alice\n"])
 def test_usernames_that_could_fake_a_handle_are_refused(
     porch: TestClient, browser: httpx2.Client, mastodon: MastodonDouble, username: str
 ) -> None:

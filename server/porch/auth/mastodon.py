@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,7 +40,10 @@ SCOPE = "read:accounts"
 MAX_DISPLAY_NAME = 60
 # Mastodon allows letters, digits and `_`; other fediverse servers also `.` and `-`. Nothing that could close
 # the parenthesis around the handle or fake a second one.
-_USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_USERNAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# Controls, and the marks that reorder text: an unclosed right-to-left override would show the handle after
+# the name backwards.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class MastodonProvider(Provider):
@@ -168,14 +172,18 @@ class MastodonProvider(Provider):
 def _profile(account: dict[str, Any], instance: str) -> Profile:
     """The reader as Porch shows them: `Display Name (@user@instance)`, the URL only on the instance's host."""
     username = account.get("username")
-    if not isinstance(username, str) or not _USERNAME.match(username):
+    if not isinstance(username, str) or not _USERNAME.fullmatch(username):
         raise SignInFailed("profile_unavailable", "Your instance sent an account Porch does not understand.")
     host = urlsplit(instance).netloc
     handle = f"@{username}@{host}"
     display = account.get("display_name")
-    display = " ".join(display.split())[:MAX_DISPLAY_NAME].strip() if isinstance(display, str) else ""
-    # A display name holding an `@` could show a handle of its own next to the real one: show the handle alone.
-    name = f"{display} ({handle})" if display and "@" not in display else handle
+    display = (
+        _INVISIBLE.sub("", " ".join(display.split()))[:MAX_DISPLAY_NAME].strip() if isinstance(display, str) else ""
+    )
+    # A display name holding an `@` (or a look-alike: NFKC folds them) could show a handle of its own next to
+    # the real one: show the handle alone.
+    borrowed = "@" in unicodedata.normalize("NFKC", display)
+    name = f"{display} ({handle})" if display and not borrowed else handle
     url = account.get("url")
     same_host = isinstance(url, str) and _same_origin(url, instance)
     return Profile(subject=handle, name=name, url=url if same_host else None)
