@@ -7,15 +7,17 @@ from dataclasses import dataclass
 
 
 class CommentStatus(enum.StrEnum):
-    APPROVED = "approved"
-    PENDING = "pending"
-    DELETED = "deleted"
+    APPROVED = "approved"  # shown to everyone
+    PENDING = "pending"  # held for a moderator: shown to its author and to moderators only
+    SPAM = "spam"  # hidden, kept so that a moderator can restore it
+    DELETED = "deleted"  # its words are gone; a placeholder while it has shown replies
 
 
 class EventKind(enum.StrEnum):
     CREATED = "comment.created"
     UPDATED = "comment.updated"
     DELETED = "comment.deleted"
+    THREAD_UPDATED = "thread.updated"  # locked or unlocked; its payload is the thread, not a comment
 
 
 GUEST_PROVIDER = "guest"
@@ -73,3 +75,5 @@ class StoredComment:
     edited: float | None
     author: Author
     depth: int = 0  # 0 for a top-level comment, 1 for a reply to it, and so on
+    pinned: bool = False  # leads its thread in every sort
+    flag_count: int = 0  # reader reports not yet decided on by a moderator

@@ -35,6 +35,7 @@ TOP_LEVEL_DEFAULTS: dict[str, Any] = {
     "providers": {},
     "live_sockets_per_address": 20,
     "cache_mb": 64,
+    "admins": [],
 }
 
 SITE_DEFAULTS: dict[str, Any] = {
@@ -46,7 +47,16 @@ SITE_DEFAULTS: dict[str, Any] = {
     "guests": True,
     "providers": None,
     "max_depth": 5,
+    "moderators": [],
+    "moderation": "none",
+    "max_links": 2,
+    "blocklist": [],
+    "akismet_key": None,
+    "flag_threshold": 3,
 }
+
+MODERATION_MODES = ("none", "links", "guests", "first-time", "all")
+_IDENTITY = re.compile(r"^[a-z0-9][a-z0-9_-]*:\S.*$")  # PROVIDER_ID:SUBJECT
 
 DEMO_SITE = {
     "demo": {
@@ -74,6 +84,12 @@ class SiteSettings:
     guests: bool = True
     providers: tuple[str, ...] | None = None  # None: every configured provider
     max_depth: int = 5  # levels of nesting, top-level comments being level 1
+    moderators: tuple[str, ...] = ()  # PROVIDER_ID:SUBJECT of each moderator of this site
+    moderation: str = "none"  # which new comments are held for review: one of MODERATION_MODES
+    max_links: int = 2  # links a guest comment may carry before it is held
+    blocklist: tuple[str, ...] = ()  # words, domains and e-mail addresses that mark a comment as spam
+    akismet_key: str | None = None
+    flag_threshold: int = 3  # distinct reports that hide a comment until a moderator decides
 
     def allows_origin(self, origin: str) -> bool:
         """True when a page at `origin` may embed this site and write to it.
@@ -105,6 +121,7 @@ class Settings:
     providers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     live_sockets_per_address: int = 20
     cache_mb: int = 64
+    admins: tuple[str, ...] = ()  # PROVIDER_ID:SUBJECT of each administrator: moderators of every site
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -186,6 +203,7 @@ def load_settings(
 
     live_sockets = _positive_int(raw.get("live_sockets_per_address", 20), "live_sockets_per_address", where)
     cache_mb = _positive_int(raw.get("cache_mb", 64), "cache_mb", where)
+    admins = _identities(raw.get("admins", []), "admins", where("admins"))
 
     providers = raw.get("providers", {})
     if not isinstance(providers, dict) or not all(isinstance(v, dict) for v in providers.values()):
@@ -215,6 +233,7 @@ def load_settings(
         providers=providers,
         live_sockets_per_address=live_sockets,
         cache_mb=cache_mb,
+        admins=admins,
         sources=sources,
     )
 
@@ -288,7 +307,39 @@ def _site(site_id: str, conf: Any, source: str) -> SiteSettings:
         guests=guests,
         providers=tuple(providers) if providers is not None else None,
         max_depth=_positive_int(merged["max_depth"], f"{prefix}.max_depth", where),
+        moderators=_identities(merged["moderators"], f"{prefix}.moderators", source),
+        moderation=_moderation_mode(merged["moderation"], prefix, source),
+        max_links=_positive_int(merged["max_links"], f"{prefix}.max_links", where, allow_zero=True),
+        blocklist=_blocklist(merged["blocklist"], prefix, source),
+        akismet_key=_optional_string(merged["akismet_key"], f"{prefix}.akismet_key", source),
+        flag_threshold=_positive_int(merged["flag_threshold"], f"{prefix}.flag_threshold", where),
     )
+
+
+def _identities(value: Any, key: str, source: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and _IDENTITY.match(v) for v in value):
+        raise ConfigError(
+            f"{key} must be a list of identities written PROVIDER_ID:SUBJECT, such as 'github:583231' ({source})"
+        )
+    return tuple(value)
+
+
+def _moderation_mode(value: Any, prefix: str, source: str) -> str:
+    if value not in MODERATION_MODES:
+        raise ConfigError(f"{prefix}.moderation must be one of {', '.join(MODERATION_MODES)} ({source})")
+    return str(value)
+
+
+def _blocklist(value: Any, prefix: str, source: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{prefix}.blocklist must be a list of words, domains or e-mail addresses ({source})")
+    return tuple(v.strip().lower() for v in value)
+
+
+def _optional_string(value: Any, key: str, source: str) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(f"{key} must be a non-empty string ({source})")
+    return value
 
 
 def _kept_secret(path: Path) -> str:

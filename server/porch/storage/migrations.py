@@ -2,6 +2,8 @@
 
 Each migration is a list of SQL statements, written once with two placeholders that differ between the two
 databases: `{pk}` (an auto-incrementing 64-bit primary key whose values are never reused) and `{bigint}`.
+Where the two need different statements (SQLite cannot change a column's constraints in place), a step is
+a mapping from dialect to statement, and an empty statement means "nothing to do here".
 Migrations only ever append: a released migration is never edited, so any database, however old, upgrades
 by running the ones it has not run yet, in order, each in its own transaction.
 
@@ -11,6 +13,7 @@ PostgreSQL advisory lock, or SQLite's write lock (BEGIN IMMEDIATE).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from databases.core import Connection
@@ -22,7 +25,7 @@ MIGRATION_LOCK_ID = 74_657_201  # any constant shared by every Porch process on 
 class Migration:
     version: int
     description: str
-    statements: tuple[str, ...]
+    statements: tuple[str | Mapping[str, str], ...]
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -143,6 +146,95 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX comments_by_root ON comments (root_id, id)",
         ),
     ),
+    Migration(
+        4,
+        "moderation: pinned comments, reports, bans, the moderation log, console sessions and one-time links;"
+        " events that concern a whole thread (no comment)",
+        (
+            "ALTER TABLE comments ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT FALSE",
+            "ALTER TABLE comments ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0",
+            {
+                "sqlite": """CREATE TABLE events_new (
+                    id {pk},
+                    thread_id {bigint} NOT NULL REFERENCES threads (id),
+                    comment_id {bigint} REFERENCES comments (id),
+                    kind TEXT NOT NULL,
+                    public BOOLEAN NOT NULL,
+                    payload TEXT NOT NULL,
+                    created DOUBLE PRECISION NOT NULL
+                )""",
+                "postgresql": "ALTER TABLE events ALTER COLUMN comment_id DROP NOT NULL",
+            },
+            {
+                "sqlite": "INSERT INTO events_new SELECT id, thread_id, comment_id, kind, public, payload, created"
+                " FROM events",
+                "postgresql": "",
+            },
+            # Seqs are never reused: the new table continues from the old one's highest id ever handed out.
+            {
+                "sqlite": "INSERT INTO sqlite_sequence (name, seq) SELECT 'events_new', seq FROM sqlite_sequence"
+                " WHERE name = 'events' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events_new')",
+                "postgresql": "",
+            },
+            {
+                "sqlite": "UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'events')"
+                " WHERE name = 'events_new' AND EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events')",
+                "postgresql": "",
+            },
+            {"sqlite": "DROP TABLE events", "postgresql": ""},
+            {"sqlite": "ALTER TABLE events_new RENAME TO events", "postgresql": ""},
+            {"sqlite": "CREATE INDEX events_by_thread ON events (thread_id, id)", "postgresql": ""},
+            {"sqlite": "CREATE INDEX events_by_comment ON events (comment_id)", "postgresql": ""},
+            """CREATE TABLE flags (
+                id {pk},
+                comment_id {bigint} NOT NULL REFERENCES comments (id),
+                reporter TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                created DOUBLE PRECISION NOT NULL,
+                UNIQUE (comment_id, reporter)
+            )""",
+            """CREATE TABLE bans (
+                id {pk},
+                site TEXT NOT NULL,
+                identity_id {bigint} REFERENCES identities (id),
+                client_hash TEXT,
+                email_hash TEXT,
+                reason TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                created DOUBLE PRECISION NOT NULL,
+                expires DOUBLE PRECISION,
+                lifted DOUBLE PRECISION
+            )""",
+            "CREATE INDEX bans_by_site ON bans (site)",
+            """CREATE TABLE moderation_log (
+                id {pk},
+                site TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                comment_id {bigint},
+                thread_id {bigint},
+                detail TEXT NOT NULL,
+                created DOUBLE PRECISION NOT NULL
+            )""",
+            "CREATE INDEX moderation_log_by_site ON moderation_log (site, id)",
+            """CREATE TABLE admin_sessions (
+                id {pk},
+                key_hash TEXT NOT NULL UNIQUE,
+                actor TEXT NOT NULL,
+                created DOUBLE PRECISION NOT NULL,
+                expires DOUBLE PRECISION NOT NULL,
+                revoked DOUBLE PRECISION
+            )""",
+            """CREATE TABLE admin_links (
+                id TEXT PRIMARY KEY,
+                secret_hash TEXT NOT NULL,
+                created DOUBLE PRECISION NOT NULL,
+                expires DOUBLE PRECISION NOT NULL,
+                used BOOLEAN NOT NULL DEFAULT FALSE
+            )""",
+            "CREATE INDEX comments_by_status ON comments (status, id)",
+        ),
+    ),
 )
 
 HEAD = MIGRATIONS[-1].version
@@ -153,7 +245,9 @@ _DIALECT_WORDS = {
 }
 
 
-def render(statement: str, dialect: str) -> str:
+def render(statement: str | Mapping[str, str], dialect: str) -> str:
+    if not isinstance(statement, str):
+        statement = statement[dialect]
     return statement.format(**_DIALECT_WORDS[dialect])
 
 
@@ -208,7 +302,9 @@ async def _apply_in_transaction(conn: Connection, migration: Migration, dialect:
     if await current_version(conn, dialect) >= migration.version:
         return False
     for statement in migration.statements:
-        await conn.execute(render(statement, dialect))
+        sql = render(statement, dialect)
+        if sql:
+            await conn.execute(sql)
     await conn.execute(f"INSERT INTO schema_version (version) VALUES ({migration.version})")
     return True
 

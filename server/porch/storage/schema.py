@@ -45,6 +45,8 @@ comments = sa.Table(
     sa.Column("created", sa.Double, nullable=False),
     sa.Column("edited", sa.Double),
     sa.Column("depth", sa.Integer, nullable=False),  # migration 3
+    sa.Column("pinned", sa.Boolean, nullable=False),  # migration 4
+    sa.Column("flag_count", sa.Integer, nullable=False),  # migration 4: reports not yet decided on
 )
 
 events = sa.Table(
@@ -52,7 +54,7 @@ events = sa.Table(
     metadata,
     sa.Column("id", sa.BigInteger, primary_key=True),
     sa.Column("thread_id", sa.BigInteger, nullable=False),
-    sa.Column("comment_id", sa.BigInteger, nullable=False),
+    sa.Column("comment_id", sa.BigInteger),  # None for an event of a whole thread (migration 4)
     sa.Column("kind", sa.Text, nullable=False),
     sa.Column("public", sa.Boolean, nullable=False),
     sa.Column("payload", sa.Text, nullable=False),
@@ -106,4 +108,65 @@ instance_apps = sa.Table(
     sa.Column("client_secret", sa.Text),
     sa.Column("redirect_uri", sa.Text, nullable=False),
     sa.Column("created", sa.Double, nullable=False),
+)
+
+# Moderation (migration 4): see moderation.py and admin.py.
+
+flags = sa.Table(
+    "flags",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("comment_id", sa.BigInteger, nullable=False),
+    sa.Column("reporter", sa.Text, nullable=False),  # a signed-in identity, or a keyed hash of the client's network
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created", sa.Double, nullable=False),
+)
+
+bans = sa.Table(
+    "bans",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("site", sa.Text, nullable=False),
+    sa.Column("identity_id", sa.BigInteger),
+    sa.Column("client_hash", sa.Text),
+    sa.Column("email_hash", sa.Text),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("created", sa.Double, nullable=False),
+    sa.Column("expires", sa.Double),
+    sa.Column("lifted", sa.Double),
+)
+
+moderation_log = sa.Table(
+    "moderation_log",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("site", sa.Text, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("comment_id", sa.BigInteger),
+    sa.Column("thread_id", sa.BigInteger),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("created", sa.Double, nullable=False),
+)
+
+admin_sessions = sa.Table(
+    "admin_sessions",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("key_hash", sa.Text, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),  # PROVIDER_ID:SUBJECT, or "admin-link" for every site
+    sa.Column("created", sa.Double, nullable=False),
+    sa.Column("expires", sa.Double, nullable=False),
+    sa.Column("revoked", sa.Double),
+)
+
+admin_links = sa.Table(
+    "admin_links",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("secret_hash", sa.Text, nullable=False),
+    sa.Column("created", sa.Double, nullable=False),
+    sa.Column("expires", sa.Double, nullable=False),
+    sa.Column("used", sa.Boolean, nullable=False),
 )
