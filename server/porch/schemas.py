@@ -49,6 +49,12 @@ NEW_COMMENT: dict[str, Any] = {
         },
         "title": {"type": "string", "maxLength": 300, "example": "Hello world"},
         "url": HTTP_URL,
+        "homepage": {
+            "type": ["string", "null"],
+            "maxLength": 2000,
+            "description": "Leave out or empty. A trap for programs that fill every field: the widget hides it from"
+            " people, and a comment that fills it is kept as spam.",
+        },
     },
 }
 
