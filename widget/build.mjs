@@ -1,6 +1,6 @@
 // Builds the widget: widget/src/index.js → static/porch.js (+ .map), the sign-in UI widget/src/auth-entry.js →
 // static/auth.js (+ .map), loaded by porch.js only where sign-in is offered, and each language pack →
-// static/i18n/<lang>.json.
+// static/i18n/<lang>.json. The moderation console (console/build.mjs) is built with it into static/admin/.
 //   node widget/build.mjs          write the files
 //   node widget/build.mjs --check  exit 1 when the committed files differ from a fresh build
 import { createHash } from 'node:crypto';
@@ -8,6 +8,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { buildConsole } from '../console/build.mjs';
 import { LANGUAGES } from './src/i18n.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,6 +48,7 @@ export async function build() {
     const pack = (await import(pathToFileURL(join(SRC, 'lang', `${lang}.js`)).href)).default;
     files.push({ path: join(OUT, 'i18n', `${lang}.json`), contents: Buffer.from(JSON.stringify(pack) + '\n') });
   }
+  files.push(...(await buildConsole()));
   return files;
 }
 
