@@ -156,6 +156,13 @@ async def test_near_misses_of_the_blocklist_pass(tmp_path, fields, why):
     assert (await decide(settings, **fields)).verdict is Verdict.APPROVE, why
 
 
+@pytest.mark.parametrize("entry", ["*.zz", ".zz", "@shop.zz", "*.shop.zz", "https://shop.zz/any/path"])
+async def test_domains_may_be_written_in_several_ways(tmp_path, entry):
+    settings = settings_for(tmp_path, blog={"blocklist": [entry]})
+    assert (await decide(settings, text="[buy](https://www.shop.zz/)")).verdict is Verdict.SPAM
+    assert (await decide(settings, text="[zz](https://zz.example/) and shop.zzz")).verdict is Verdict.APPROVE
+
+
 async def test_a_site_without_a_blocklist_blocks_nothing(tmp_path):
     settings = settings_for(tmp_path, blog={"blocklist": ["casino"]}, other={})
     assert (await decide(settings, site="other", text="casino")).verdict is Verdict.APPROVE

@@ -2,8 +2,9 @@
 
 Blocklist entries are of three kinds, told apart by their shape:
 - an e-mail address (`seller@spam.example`): matches the author's e-mail, or the address written out;
-- a domain (`spam.example`, also written `@spam.example` or as a URL): matches any host named in the comment,
-  its author's website or e-mail, that is the domain or under it (`www.spam.example`, not `notspam.example`);
+- a domain (`spam.example`, also written `@spam.example`, `*.spam.example` or as a URL; `*.example` for a
+  whole top-level domain): matches any host named in the comment, its author's website or e-mail, that is
+  the domain or under it (`www.spam.example`, not `notspam.example`);
 - anything else is a word or phrase, matched as whole words in the text, the name and the website.
 Everything is compared after Unicode compatibility folding and case folding, with invisible format characters
 (zero-width spaces, soft hyphens) removed: full-width letters or a zero-width space inside a word do not
@@ -32,6 +33,7 @@ _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"']+", re.IGNORECASE)
 # A host name written out anywhere: dotted labels, not inside a longer word or dotted name.
 _HOST = re.compile(r"(?<![\w.-])(?:[\w-]{1,63}\.){1,126}[\w-]{1,63}(?![\w-])")
 _DOMAIN_ENTRY = re.compile(r"(?:[\w-]{1,63}\.){1,126}[\w-]{1,63}")
+_SUFFIX_ENTRY = re.compile(r"(?:[\w-]{1,63}\.){0,126}[\w-]{1,63}")  # after "@", "*." or ".": may be a bare TLD
 _EMAIL_ENTRY = re.compile(r"[^\s@]+@[^\s@]+")
 
 
@@ -93,8 +95,8 @@ def _compile(blocklist: tuple[str, ...]) -> _Rules:
             host = _url_host(entry)
             if host:
                 domains.add(host)
-        elif entry.startswith("@") and _DOMAIN_ENTRY.fullmatch(entry[1:]):
-            domains.add(_host(entry[1:]))
+        elif entry.startswith(("@", "*.", ".")) and _SUFFIX_ENTRY.fullmatch(suffix := entry.lstrip("@*.")):
+            domains.add(_host(suffix))
         elif _EMAIL_ENTRY.fullmatch(entry):
             emails.add(entry)
         elif _DOMAIN_ENTRY.fullmatch(entry):
