@@ -1,4 +1,4 @@
-"""The `porch` command: serve, migrate, check-config."""
+"""The `porch` command: serve, migrate, check-config, admin link."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from porch import __version__
 from porch.auth import check_providers
 from porch.logs import log_config
+from porch.moderation.console import Console
 from porch.settings import ConfigError, Settings, load_settings
 from porch.storage import Storage
 from porch.storage.migrations import HEAD
@@ -34,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     with_config(commands.add_parser("migrate", help="bring the database schema up to date"))
     with_config(commands.add_parser("check-config", help="validate the settings and show where each came from"))
+    admin = commands.add_parser("admin", help="the moderation console")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    with_config(
+        admin_commands.add_parser(
+            "link", help="print a one-time link that signs its holder in to the console for every site (10 minutes)"
+        )
+    )
     return parser
 
 
@@ -51,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "migrate":
         applied = asyncio.run(_migrate(settings))
         print(f"schema at version {HEAD}" + (f" (applied {', '.join(map(str, applied))})" if applied else ""))
+        return 0
+    if args.command == "admin":
+        link = asyncio.run(_admin_link(settings))
+        print("Open this link within 10 minutes; it works once and signs you in to the console for every site:")
+        print(link)  # the last line, where scripts take it from
         return 0
     return _check_config(settings)
 
@@ -90,16 +103,27 @@ async def _migrate(settings: Settings) -> list[int]:
         await storage.disconnect()
 
 
+async def _admin_link(settings: Settings) -> str:
+    storage = Storage(settings.database)
+    await storage.connect()
+    try:
+        return await Console(settings, storage).new_link()
+    finally:
+        await storage.disconnect()
+
+
 def _check_config(settings: Settings) -> int:
     print("Settings are valid.\n")
     print(f"public_url  {settings.public_url}  ({settings.sources.get('public_url', 'default')})")
     print(f"database    {_hide_password(settings.database)}  ({settings.sources.get('database', 'default')})")
     print(f"live        {settings.live}  ({settings.sources.get('live', 'default')})")
     print(f"secret_key  {'set' if 'secret_key' in settings.sources else 'kept in ' + str(settings.data_dir / 'secret.key')}")
+    print(f"admins      {', '.join(settings.admins) or '(none: porch admin link signs you in to the console)'}")
     for site in settings.sites.values():
         print(f"\nsite {site.id}: {site.title!r}")
         print(f"  origins      {', '.join(site.origins) or '(none: no browser page may post)'}")
         print(f"  edit_window  {site.edit_window} s   max_length {site.max_length}   rate_limit {site.rate_limit}/min")
+        print(f"  moderators   {', '.join(site.moderators) or '(none besides the admins)'}")
     for provider_id in settings.providers:
         print(f"\nprovider {provider_id}: register this callback URL with the provider:")
         print(f"  {settings.public_url}/auth/{provider_id}/callback")

@@ -34,6 +34,7 @@ from porch.auth.sessions import Sessions
 from porch.avatars import avatar_hash
 from porch.errors import ApiError
 from porch.models import Author
+from porch.moderation.access import identity
 from porch.settings import Settings, SiteSettings
 from porch.storage import Connection, Storage, sign_in
 from porch.storage import identities as identity_rows
@@ -41,6 +42,9 @@ from porch.storage.sign_in import Login, digest
 
 LOGIN_LIFETIME = 600  # seconds from asking for a login to redeeming it
 KEEP_EXPIRED_LOGINS = 86400
+# The site of a console sign-in (no site id is empty): its callback opens a console session instead of
+# binding a code for a widget (routes/admin_session.py), and it can never be redeemed.
+CONSOLE_SITE = ""
 
 
 def browser_cookie(login_id: str) -> str:
@@ -55,7 +59,8 @@ class Completed:
     login: Login
     code: str
     user: dict[str, Any]
-    site: SiteSettings
+    site: SiteSettings | None  # None for a console sign-in
+    actor: str  # PROVIDER_ID:SUBJECT
 
 
 class SignIn:
@@ -91,14 +96,29 @@ class SignIn:
         self, site: SiteSettings, provider_id: str, origin: str, instance: str | None
     ) -> tuple[str, str, str]:
         """A new login: (login id, secret, popup URL)."""
-        provider = self.provider_for(site, provider_id)
+        return await self._new_login(self.provider_for(site, provider_id), site.id, origin, instance)
+
+    async def start_console_login(
+        self, provider_id: str, origin: str, instance: str | None, browser_secret: str
+    ) -> tuple[str, str]:
+        """A console sign-in, bound at once to the browser that asked (any configured provider will do):
+        (login id, the provider URL to send it to). Its secret is never handed out."""
+        provider = self.providers.get(provider_id)
+        if provider is None:
+            raise ApiError(404, "provider_not_found", f"There is no sign-in provider {provider_id!r}.")
+        login_id, _, _ = await self._new_login(provider, CONSOLE_SITE, origin, instance)
+        return login_id, await self.begin(provider_id, login_id, browser_secret)
+
+    async def _new_login(
+        self, provider: Provider, site_id: str, origin: str, instance: str | None
+    ) -> tuple[str, str, str]:
         prepared = await provider.prepare(instance)
         login_id, secret = secrets.token_urlsafe(18), secrets.token_urlsafe(32)
         now = time.time()
         login = Login(
             id=login_id,
             secret_hash=digest(secret),
-            site=site.id,
+            site=site_id,
             origin=origin,
             provider=provider.id,
             instance=prepared.instance,
@@ -170,7 +190,8 @@ class SignIn:
         provider = self.providers[provider_id]
         profile = await provider.finish(login, params)
         site = self._settings.sites.get(login.site)
-        if site is None:
+        console = login.site == CONSOLE_SITE
+        if site is None and not console:
             raise SignInFailed("site_not_found", "The site this sign-in was for is no longer configured.")
         code = codes.new_code()
 
@@ -179,10 +200,12 @@ class SignIn:
                 conn, provider.id, profile.subject, profile.name, None, profile.url, self._avatar(provider.id, profile)
             )
             await sign_in.bind_identity(conn, login.id, identity_id, digest(code))
+            if console:  # the callback opens the console session: nothing is left to redeem
+                await sign_in.mark_redeemed(conn, login.id, time.time())
             return _author(identity_id, provider.id, profile, self._avatar(provider.id, profile))
 
         author = await self._storage.write(work)
-        return Completed(login, code, self.user_json(author), site)
+        return Completed(login, code, self.user_json(author), site, identity(provider.id, profile.subject))
 
     def _avatar(self, provider_id: str, profile: Profile) -> str:
         seed = f"{provider_id}:{profile.subject}"

@@ -20,6 +20,7 @@ from porch.auth.schemas import LOGOUT, REDEEM, START_LOGIN
 from porch.auth.signin import LOGIN_LIFETIME, SignIn, browser_cookie
 from porch.errors import ApiError
 from porch.routes._http import client_address, json_body, porch
+from porch.routes._moderator import console_signed_in
 
 logger = logging.getLogger("porch.auth")
 
@@ -88,6 +89,11 @@ async def popup_start(request: Request) -> Response:
         url = await _sign_in(request).begin(provider_id, login_id, browser_secret)
     except SignInFailed as exc:
         return _failure_page(exc, 400)
+    return to_provider(request, url, provider_id, login_id, browser_secret)
+
+
+def to_provider(request: Request, url: str, provider_id: str, login_id: str, browser_secret: str) -> Response:
+    """Send the browser to the provider, holding the cookie that binds the login to it."""
     response = RedirectResponse(
         url, status_code=303, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
     )
@@ -113,6 +119,10 @@ async def popup_callback(request: Request) -> Response:
     except Exception:  # a provider's server misbehaving must not leave the popup with a bare 500
         logger.exception("sign-in callback failed for provider %s", provider_id)
         return _failure_page(SignInFailed("provider_error", "The provider's answer could not be used."), 502)
+    if done.site is None:  # a console sign-in: the console's session cookie, and back to the console
+        response = await console_signed_in(request, done.actor)
+        response.delete_cookie(browser_cookie(done.login.id), path=f"/auth/{provider_id}/")
+        return response
     response = result_page(
         ok=True,
         status=200,
