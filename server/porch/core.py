@@ -13,6 +13,7 @@ from porch.comments import Comments
 from porch.errors import ApiError
 from porch.live import create_hub
 from porch.models import Author
+from porch.moderation.console import Console
 from porch.ratelimit import ClientKeys, SocketCap, create_rate_limiter
 from porch.render import Renderer
 from porch.render_pool import RenderPool
@@ -44,6 +45,7 @@ class Porch:
         self.comments.on_events(self.live.publish)
         self.widget_script = load_asset(static_dir() / "porch.js", "text/javascript; charset=utf-8")
         self.authenticator: Authenticator | None = None
+        self.console = Console(settings, self.storage)
 
     async def start(self) -> None:
         await self.storage.connect()

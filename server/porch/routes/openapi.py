@@ -11,6 +11,7 @@ from starlette.routing import Route
 from porch import __version__
 from porch.auth.openapi import AUTH_PATHS, SECURITY_SCHEMES
 from porch.comments import DEFAULT_PAGE, DEFAULT_REPLIES, MAX_PAGE, SORTS
+from porch.routes.admin_session import OPENAPI_PATHS as ADMIN_SESSION_PATHS
 from porch.schemas import COMMENT_ID, COUNTS, EDIT_COMMENT, NEW_COMMENT, SITE_ID, THREAD_KEY
 
 _TIME = {"type": "string", "format": "date-time", "example": "2026-11-29T10:00:00.000Z"}
@@ -203,6 +204,7 @@ def build_spec() -> dict[str, Any]:
             },
             "/healthz": {"get": {"summary": "Liveness and database check", "responses": {"200": {"description": "ok"}}}},
             **AUTH_PATHS,
+            **ADMIN_SESSION_PATHS,
         },
         "components": {
             "schemas": {"Comment": COMMENT, "Thread": THREAD, "Error": ERROR},
