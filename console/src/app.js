@@ -72,7 +72,7 @@ export function startConsole(root) {
     }
     shell.setMe(me);
     if (!me.moderator) {
-      shell.main.replaceChildren(notModeratorView({ actor: me.actor, onSignOut: signOut }));
+      shell.main.replaceChildren(notModeratorView({ actor: me.actor }));
       return;
     }
     sites = Array.isArray(me.sites) ? me.sites.map((id) => ({ id })) : [];

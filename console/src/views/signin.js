@@ -60,7 +60,7 @@ export function signInView({ providers, error }) {
 }
 
 /** A signed-in identity that moderates no site: it sees itself, to hand to the owner. */
-export function notModeratorView({ actor, onSignOut }) {
+export function notModeratorView({ actor }) {
   const field = h('input', { id: 'actor', readonly: true, value: actor, class: 'mono', onfocus: (event) => event.target.select() });
   const copy = h(
     'button',
@@ -85,7 +85,6 @@ export function notModeratorView({ actor, onSignOut }) {
     h('h2', { id: 'view-title', tabindex: '-1' }, 'You do not moderate any site yet'),
     h('p', null, 'You are signed in, but this identity is not a moderator. Send it to the owner of the site, who adds it to ', h('code', null, 'moderators'), ' in the site’s settings (or to ', h('code', null, 'admins'), ' for every site):'),
     h('div', { class: 'field' }, h('label', { for: 'actor' }, 'Your identity'), h('div', { class: 'inline' }, field, copy)),
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: onSignOut }, 'Sign out')),
     linkNote(),
   );
 }
