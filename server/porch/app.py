@@ -15,6 +15,7 @@ from porch.errors import EXCEPTION_HANDLERS
 from porch.headers import SecurityHeaders
 from porch.routes import admin_session, comments, live, openapi, pages, sites
 from porch.routes import auth as auth_routes
+from porch.routes import console as console_routes
 from porch.settings import Settings
 
 
@@ -31,7 +32,7 @@ def create_app(settings: Settings) -> Starlette:
             await porch.stop()
 
     app = Starlette(
-        routes=[*comments.routes, *live.routes, *sites.routes, *auth_routes.routes, *admin_session.routes, *openapi.routes, *pages.routes],
+        routes=[*comments.routes, *live.routes, *sites.routes, *auth_routes.routes, *admin_session.routes, *openapi.routes, *console_routes.routes, *pages.routes],
         middleware=[Middleware(SecurityHeaders), Middleware(CORSMiddleware, sites=settings.sites.values())],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
