@@ -13,7 +13,7 @@ from porch.core import Porch
 from porch.cors import CORSMiddleware
 from porch.errors import EXCEPTION_HANDLERS
 from porch.headers import SecurityHeaders
-from porch.routes import admin_session, comments, live, openapi, pages, sites
+from porch.routes import admin, admin_session, comments, live, openapi, pages, sites
 from porch.routes import auth as auth_routes
 from porch.routes import console as console_routes
 from porch.settings import Settings
@@ -32,7 +32,7 @@ def create_app(settings: Settings) -> Starlette:
             await porch.stop()
 
     app = Starlette(
-        routes=[*comments.routes, *live.routes, *sites.routes, *auth_routes.routes, *admin_session.routes, *openapi.routes, *console_routes.routes, *pages.routes],
+        routes=[*comments.routes, *admin.routes, *live.routes, *sites.routes, *auth_routes.routes, *admin_session.routes, *openapi.routes, *console_routes.routes, *pages.routes],
         middleware=[Middleware(SecurityHeaders), Middleware(CORSMiddleware, sites=settings.sites.values())],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,

@@ -13,7 +13,7 @@ import hmac
 import json
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,6 +47,42 @@ class GuestAuthor:
     url: str | None
 
 
+@dataclass(frozen=True)
+class RequestFacts:
+    """What the request says of its sender, for spam checks."""
+
+    user_agent: str | None = None
+    referrer: str | None = None
+    honeypot: str | None = None  # the form's trap field, which people never see
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A new comment on its way in, for the screen to judge."""
+
+    site: SiteSettings
+    text: str
+    viewer: Author | None
+    guest: GuestAuthor | None
+    client_address: str | None
+    client_hash: str | None
+    facts: RequestFacts
+    page_url: str
+
+
+@dataclass(frozen=True)
+class Screening:
+    status: CommentStatus  # approved, pending (held for a moderator) or spam
+    disguise: bool = False  # answer as if approved: the sender is a bot that must not learn it was caught
+
+
+Screen = Callable[[Submission], Awaitable[Screening]]
+
+
+async def approve_everything(submission: Submission) -> Screening:
+    return Screening(CommentStatus.APPROVED)
+
+
 def rfc3339(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
@@ -67,6 +103,7 @@ class Comments:
         self._tokens = tokens
         self._cache = cache
         self._listeners: list[EventListener] = []
+        self.screen: Screen = approve_everything  # the moderation service puts its own here
         # Thread ids by (site, key), learnt once a thread's creation has committed. Threads are never deleted
         # and their ids never change, so a known id saves the writer a look-up per comment.
         self._thread_ids: dict[tuple[str, str], int] = {}
@@ -148,8 +185,10 @@ class Comments:
             return await comment_rows.counts(conn, site.id, list(dict.fromkeys(keys)))
 
     def public(self, comment: StoredComment) -> dict[str, Any]:
-        """A comment as the API shows it to anyone: never an email, and no author or words once deleted."""
-        deleted = comment.status == CommentStatus.DELETED
+        """A comment as the API shows it: never an email, and no author or words once deleted. A comment marked
+        as spam shows as deleted (readers learn nothing of moderation). A pending one is shown only to its
+        author and to moderators."""
+        deleted = comment.status in (CommentStatus.DELETED, CommentStatus.SPAM)
         author = comment.author
         return {
             "id": str(comment.id),
@@ -165,8 +204,9 @@ class Comments:
             "html": "" if deleted else comment.html,
             "created": rfc3339(comment.created),
             "edited": rfc3339(comment.edited),
-            "status": comment.status.value,
+            "status": CommentStatus.DELETED.value if deleted else comment.status.value,
             "score": comment.score,
+            "pinned": comment.pinned,
         }
 
     # Writing
@@ -183,8 +223,12 @@ class Comments:
         title: str,
         url: str,
         client_address: str | None,
+        facts: RequestFacts | None = None,
     ) -> tuple[dict[str, Any], str]:
-        """Store a new comment; return it as the API shows it, and its edit token."""
+        """Store a new comment; return it as the API shows it, and its edit token.
+
+        The comment is screened first (bans, spam checks, the site's moderation mode), which decides whether
+        it is shown at once, held for a moderator, or kept as spam."""
         text = self._checked_text(site, text)
         if viewer is None:
             if not site.guests:
@@ -194,6 +238,9 @@ class Comments:
         html = await self._renderer.render(text)
         parent_id = int(parent) if parent else None
         client_hash = self._client_hash(client_address)
+        screening = await self.screen(
+            Submission(site, text, viewer, guest, client_address, client_hash, facts or RequestFacts(), url)
+        )
         now = time.time()
 
         locked = ApiError(403, "thread_locked", "This thread is closed to new comments.")
@@ -230,7 +277,7 @@ class Comments:
                 author=author,
                 text=text,
                 html=html,
-                status=CommentStatus.APPROVED,
+                status=screening.status,
                 client_hash=client_hash,
                 created=now,
             )
@@ -239,12 +286,14 @@ class Comments:
             # A guest's identity was made just now; a signed-in profile may have changed since the session
             # was read, so that comment is read back.
             stored = comment if viewer is None else None
-            return await self._record(conn, thread_id, site.id, key, comment.id, EventKind.CREATED, stored=stored)
+            return await self.record(conn, thread_id, site.id, key, comment.id, EventKind.CREATED, stored=stored)
 
         comment, event = await self._storage.write(work)
         self._thread_ids[(site.id, key)] = comment.thread_id
-        await self._announce([event])
-        return self.public(comment), self._tokens.issue(site.id, comment.id)
+        await self.announce([event])
+        # A bot that filled the honeypot must not learn that it was caught.
+        shown = self.public(replace(comment, status=CommentStatus.APPROVED) if screening.disguise else comment)
+        return shown, self._tokens.issue(site.id, comment.id)
 
     async def edit(
         self, comment_id: str, text: str, *, origin: str | None, edit_token: str | None, identify: Identify
@@ -258,13 +307,13 @@ class Comments:
             thread = await thread_rows.get(conn, current.thread_id)
             assert thread is not None
             await comment_rows.update_text(conn, current.id, text, html, time.time())
-            comment, event = await self._record(conn, thread.id, thread.site, thread.key, current.id, EventKind.UPDATED)
+            comment, event = await self.record(conn, thread.id, thread.site, thread.key, current.id, EventKind.UPDATED)
             # The earlier version's words must not stay readable through the log's replay.
             await event_rows.rewrite_comment(conn, current.id, event.payload)
             return comment, event
 
         comment, event = await self._storage.write(work)
-        await self._announce([event])
+        await self.announce([event])
         return self.public(comment)
 
     async def delete(
@@ -273,21 +322,50 @@ class Comments:
         await self._authorised(comment_id, origin, edit_token, identify)
 
         async def work(conn: Connection) -> tuple[StoredComment, Event]:
-            current = await self._live_comment(conn, int(comment_id))
-            thread = await thread_rows.get(conn, current.thread_id)
-            assert thread is not None
-            await comment_rows.mark_deleted(conn, current.id, time.time())
-            comment, event = await self._record(conn, thread.id, thread.site, thread.key, current.id, EventKind.DELETED)
-            # Forget the words: the log's earlier rows of this comment go, and so does what a guest told about
-            # themselves once no comment of theirs is left.
-            await event_rows.forget_comment(conn, current.id, event.seq)
-            author = current.author
-            if author.is_guest and not await comment_rows.identity_in_use(conn, author.identity_id):
-                await identity_rows.forget_guest(conn, author.identity_id)
-            return comment, event
+            return await self.erase(conn, await self._live_comment(conn, int(comment_id)))
 
         _, event = await self._storage.write(work)
-        await self._announce([event])
+        await self.announce([event])
+
+    async def erase(self, conn: Connection, current: StoredComment) -> tuple[StoredComment, Event]:
+        """Delete a comment inside a write transaction, forgetting its words everywhere: the log's earlier rows
+        of it go, and so does what a guest told about themselves once no comment of theirs is left."""
+        thread = await thread_rows.get(conn, current.thread_id)
+        assert thread is not None
+        await comment_rows.mark_deleted(conn, current.id, time.time())
+        comment, event = await self.record(conn, thread.id, thread.site, thread.key, current.id, EventKind.DELETED)
+        await event_rows.forget_comment(conn, current.id, event.seq)
+        author = current.author
+        if author.is_guest and not await comment_rows.identity_in_use(conn, author.identity_id):
+            await identity_rows.forget_guest(conn, author.identity_id)
+        return comment, event
+
+    # An author's own comments, whatever their status
+
+    async def own_comment(self, comment_id: str, *, edit_token: str | None, identify: Identify) -> dict[str, Any]:
+        """A comment its author may see, pending ones included: proven by its edit token or the author's session."""
+        if not comment_id.isdigit() or len(comment_id) > 18:
+            raise ApiError(404, "comment_not_found", "There is no such comment.")
+        async with self._storage.reading() as conn:
+            comment = await self._live_comment(conn, int(comment_id))
+            thread = await thread_rows.get(conn, comment.thread_id)
+        assert thread is not None
+        site = self.site(thread.site)
+        viewer = await identify(site)
+        if edit_token:
+            self._tokens.check(edit_token, site.id, comment.id, None)
+        elif viewer is None or viewer.identity_id != comment.author.identity_id or comment.author.is_guest:
+            raise ApiError(403, "not_your_comment", "Only the author may see this comment.")
+        return self.public(comment)
+
+    async def own_pending(self, site: SiteSettings, key: str, viewer: Author) -> list[dict[str, Any]]:
+        """The signed-in reader's comments of a thread that wait for a moderator."""
+        async with self._storage.reading() as conn:
+            thread = await thread_rows.find(conn, site.id, key)
+            if thread is None:
+                return []
+            pending = await comment_rows.pending_of(conn, thread.id, viewer.identity_id)
+        return [self.public(comment) for comment in pending]
 
     # Helpers
 
@@ -337,11 +415,11 @@ class Comments:
 
     async def _live_comment(self, conn: Connection, comment_id: int) -> StoredComment:
         comment = await comment_rows.get(conn, comment_id)
-        if comment is None or comment.status == CommentStatus.DELETED:
+        if comment is None or comment.status in (CommentStatus.DELETED, CommentStatus.SPAM):
             raise ApiError(404, "comment_not_found", "There is no such comment.")
         return comment
 
-    async def _record(
+    async def record(
         self,
         conn: Connection,
         thread_id: int,
@@ -355,11 +433,11 @@ class Comments:
         comment = stored or await comment_rows.get(conn, comment_id)
         assert comment is not None
         payload = json.dumps(self.public(comment), ensure_ascii=False, separators=(",", ":"))
-        public = comment.status != CommentStatus.PENDING
+        public = comment.status not in (CommentStatus.PENDING, CommentStatus.SPAM)
         seq = await event_rows.append(conn, thread_id, comment.id, kind, public, payload)
         return comment, Event(seq, thread_id, site, key, kind, public, payload)
 
-    async def _announce(self, events: Sequence[Event]) -> None:
+    async def announce(self, events: Sequence[Event]) -> None:
         for event in events:
             self._cache.invalidate((event.site, event.thread_key))
         for listener in self._listeners:
@@ -391,7 +469,7 @@ def _more_replies_json(cut: comment_rows.RepliesCut) -> dict[str, Any]:
 
 
 def _encode_cursor(sort: str, position: comment_rows.PagePosition) -> str:
-    raw = f"{sort}:{position.score}:{position.id}".encode()
+    raw = f"{sort}:{int(position.pinned)}:{position.score}:{position.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -403,8 +481,10 @@ def _decode_cursor(cursor: str, sort: str) -> comment_rows.PagePosition:
         raise invalid
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        cursor_sort, score, comment_id = raw.split(":")
-        position = comment_rows.PagePosition(int(score), int(comment_id))
+        cursor_sort, pinned, score, comment_id = raw.split(":")
+        if pinned not in ("0", "1"):
+            raise ValueError(pinned)
+        position = comment_rows.PagePosition(int(score), int(comment_id), pinned == "1")
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise invalid from None
     if _encode_cursor(cursor_sort, position) != cursor:

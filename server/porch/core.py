@@ -14,6 +14,8 @@ from porch.errors import ApiError
 from porch.live import create_hub
 from porch.models import Author
 from porch.moderation.console import Console
+from porch.moderation.service import Moderation
+from porch.moderation.spam import SpamFilter
 from porch.ratelimit import ClientKeys, SocketCap, create_rate_limiter
 from porch.render import Renderer
 from porch.render_pool import RenderPool
@@ -35,14 +37,17 @@ class Porch:
         self.settings = settings
         self.storage = Storage(settings.database)
         self.cache = PageCache(max_bytes=settings.cache_mb * 1024 * 1024)
-        client_keys = ClientKeys(settings.secret_key)
-        self.rate_limiter = create_rate_limiter(settings, client_keys)
-        self.live_sockets = SocketCap(client_keys, settings.live_sockets_per_address)
+        self.client_keys = ClientKeys(settings.secret_key)
+        self.rate_limiter = create_rate_limiter(settings, self.client_keys, self.storage)
+        self.live_sockets = SocketCap(self.client_keys, settings.live_sockets_per_address)
         self.tokens = EditTokens(settings.secret_key)
         self.renderer = RenderPool(Renderer())
         self.comments = Comments(settings, self.storage, self.renderer, self.tokens, self.cache)
         self.live = create_hub(settings, self.storage, self.cache)
         self.comments.on_events(self.live.publish)
+        self.spam = SpamFilter(settings)
+        self.moderation = Moderation(settings, self.storage, self.comments, self.renderer, self.spam)
+        self.comments.screen = self.moderation.screen
         self.widget_script = load_asset(static_dir() / "porch.js", "text/javascript; charset=utf-8")
         self.authenticator: Authenticator | None = None
         self.console = Console(settings, self.storage)
@@ -56,6 +61,7 @@ class Porch:
         await self.live.stop()
         await self.rate_limiter.stop()
         await self.storage.disconnect()
+        await self.spam.close()
         self.renderer.close()
 
     async def viewer(self, request: Request, site: SiteSettings) -> Author | None:

@@ -18,6 +18,7 @@ class EventKind(enum.StrEnum):
     UPDATED = "comment.updated"
     DELETED = "comment.deleted"
     THREAD_UPDATED = "thread.updated"  # locked or unlocked; its payload is the thread, not a comment
+    FLAGGED = "comment.flagged"  # a reader reported it; for moderators only, never public
 
 
 GUEST_PROVIDER = "guest"

@@ -96,6 +96,10 @@ def validate(schema: dict[str, Any], value: Any, path: str = "body") -> Any:
             raise ApiError(422, "invalid_field", f"{path} must be {' or '.join(allowed)}.")
     if value is None:
         return value
+    if "enum" in schema and value not in schema["enum"]:
+        raise ApiError(422, "invalid_field", f"{path} must be one of {', '.join(map(str, schema['enum']))}.")
+    if isinstance(value, int) and not isinstance(value, bool) and not _in_range(schema, value):
+        raise ApiError(422, "invalid_field", f"{path} is out of range.")
     if isinstance(value, str):
         if len(value) < schema.get("minLength", 0):
             raise ApiError(422, "invalid_field", f"{path} must not be empty.")
@@ -109,6 +113,8 @@ def validate(schema: dict[str, Any], value: Any, path: str = "body") -> Any:
             raise ApiError(422, "invalid_url", f"{path} must be an http or https URL.")
     if isinstance(value, dict):
         properties = schema.get("properties", {})
+        if len(value) < schema.get("minProperties", 0):
+            raise ApiError(422, "missing_field", f"{path} must say what to change.")
         for name in schema.get("required", []):
             if name not in value:
                 raise ApiError(422, "missing_field", f"{path}.{name} is required.")
@@ -126,6 +132,10 @@ def validate(schema: dict[str, Any], value: Any, path: str = "body") -> Any:
         for index, item in enumerate(value):
             validate(schema.get("items", {}), item, f"{path}[{index}]")
     return value
+
+
+def _in_range(schema: dict[str, Any], value: int) -> bool:
+    return bool(schema.get("minimum", value) <= value <= schema.get("maximum", value))
 
 
 def _is_type(value: Any, name: str) -> bool:

@@ -21,8 +21,8 @@ class EditTokens:
     def issue(self, site: str, comment_id: int) -> str:
         return self._serializer.dumps([site, comment_id])
 
-    def check(self, token: str, site: str, comment_id: int, edit_window: int) -> None:
-        """Raise 403 unless `token` was issued for this comment and the edit window is still open."""
+    def check(self, token: str, site: str, comment_id: int, edit_window: int | None) -> None:
+        """Raise 403 unless `token` was issued for this comment and the edit window (if any) is still open."""
         try:
             claimed = self._serializer.loads(token, max_age=edit_window)
         except SignatureExpired:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from porch.models import Event
+from porch.models import Event, EventKind
 
 Message = dict[str, Any]
 
@@ -24,14 +24,30 @@ def _text_message(text: str) -> Message:
 
 
 def event_frame(event: Event) -> Frame:
-    # `payload` is already the comment as the API shows it, JSON-encoded when the event was written, so the
-    # frame is assembled around it instead of being parsed and encoded again.
-    text = (
-        '{"type":' + json.dumps(event.kind.value)
-        + ',"seq":' + str(event.seq)
-        + ',"thread":' + json.dumps(event.thread_key, ensure_ascii=False)
-        + ',"comment":' + event.payload + "}"
-    )  # fmt: skip
+    # `payload` is already the comment (or, for thread.updated, the thread) as the API shows it, JSON-encoded
+    # when the event was written, so the frame is assembled around it instead of being parsed and encoded again.
+    if event.kind == EventKind.THREAD_UPDATED:
+        text = '{"type":"thread.updated","seq":' + str(event.seq) + ',"thread":' + event.payload + "}"
+    else:
+        text = (
+            '{"type":' + json.dumps(event.kind.value)
+            + ',"seq":' + str(event.seq)
+            + ',"thread":' + json.dumps(event.thread_key, ensure_ascii=False)
+            + ',"comment":' + event.payload + "}"
+        )  # fmt: skip
+    return Frame(event.seq, _text_message(text), len(text.encode()))
+
+
+def moderator_frame(event: Event) -> Frame:
+    """An event as the moderation console hears it: every event of its sites, those of pending comments and
+    reports included, with the site named."""
+    about = (
+        ',"thread":' + event.payload
+        if event.kind == EventKind.THREAD_UPDATED
+        else ',"thread":' + json.dumps(event.thread_key, ensure_ascii=False) + ',"comment":' + event.payload
+    )
+    text = '{"type":' + json.dumps(event.kind.value) + ',"seq":' + str(event.seq) + ',"site":' + json.dumps(event.site)
+    text += about + "}"
     return Frame(event.seq, _text_message(text), len(text.encode()))
 
 

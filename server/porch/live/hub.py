@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from porch.live.backend import Backend
-from porch.live.frames import Frame, event_frame, hello_message
+from porch.live.frames import Frame, event_frame, hello_message, moderator_frame
 from porch.live.subscriber import Subscriber
 from porch.models import Event, Thread
 from porch.storage import Storage
@@ -55,6 +55,7 @@ class Hub:
         self._backend = backend
         self.ping_interval = ping_interval
         self._threads: dict[ThreadId, set[Subscriber]] = {}
+        self._moderators: dict[Subscriber, frozenset[str] | None] = {}  # console sockets and the sites they see
         self._pinger: asyncio.Task[None] | None = None
         self._outbox: deque[tuple[Frame, tuple[Subscriber, ...]]] = deque()
         self._fan_out_task: asyncio.Task[None] | None = None
@@ -88,6 +89,10 @@ class Hub:
     def deliver(self, events: Sequence[Event]) -> None:
         """Hand events (in seq order, each once) to the subscribers of their threads."""
         for event in events:
+            if self._moderators:
+                consoles = tuple(s for s, sites in self._moderators.items() if sites is None or event.site in sites)
+                if consoles:
+                    self._outbox.append((moderator_frame(event), consoles))
             if not event.public:
                 continue  # pending comments are for moderators, never for the public stream
             subscribers = self._threads.get((event.site, event.thread_key))
@@ -131,6 +136,24 @@ class Hub:
         except BaseException:
             self.unsubscribe(site, key, subscriber)
             raise
+
+    async def follow_as_moderator(self, sites: frozenset[str] | None, subscriber: Subscriber) -> None:
+        """Register a moderation console's socket: every event of `sites` (None: all) from now on, with no
+        replay (the console reads the queue itself when it connects)."""
+        self._moderators[subscriber] = sites
+
+        def forget(dropped: Subscriber) -> None:
+            self._moderators.pop(dropped, None)
+
+        subscriber.on_drop(forget)
+        async with self._storage.reading() as conn:
+            newest = await event_rows.max_seq(conn)
+        await subscriber.send_now(hello_message(newest))
+        subscriber.go_live(newest)
+
+    def unfollow_as_moderator(self, subscriber: Subscriber) -> None:
+        self._moderators.pop(subscriber, None)
+        subscriber.discard()
 
     def unsubscribe(self, site: str, key: str, subscriber: Subscriber) -> None:
         subscribers = self._threads.get((site, key))
@@ -188,6 +211,6 @@ class Hub:
     async def _ping_forever(self) -> None:
         while True:
             await asyncio.sleep(self.ping_interval)
-            for subscribers in list(self._threads.values()):
+            for subscribers in [*self._threads.values(), tuple(self._moderators)]:
                 for subscriber in tuple(subscribers):
                     subscriber.ping()

@@ -6,9 +6,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from porch.comments import DEFAULT_PAGE, DEFAULT_REPLIES, MAX_PAGE, SORTS, GuestAuthor, Identify
+from porch.comments import DEFAULT_PAGE, DEFAULT_REPLIES, MAX_PAGE, SORTS, GuestAuthor, Identify, RequestFacts
 from porch.errors import ApiError
 from porch.models import Author
+from porch.moderation.schemas import FLAG
+from porch.moderation.spam.honeypot import FIELD as HONEYPOT
 from porch.routes._http import check_origin, client_address, json_body, porch, rate_limit
 from porch.schemas import COUNTS, EDIT_COMMENT, NEW_COMMENT
 from porch.settings import SiteSettings
@@ -55,8 +57,53 @@ async def post_comment(request: Request) -> Response:
         title=data.get("title", ""),
         url=data.get("url", ""),
         client_address=client_address(request),
+        facts=RequestFacts(
+            user_agent=request.headers.get("user-agent"),
+            referrer=request.headers.get("referer"),
+            honeypot=data.get(HONEYPOT),
+        ),
     )
     return JSONResponse({"comment": comment, "edit_token": edit_token}, status_code=201)
+
+
+async def own_comment(request: Request) -> Response:
+    """A comment its author may see whatever its status (one awaiting moderation, say): proven by the
+    comment's edit token or by the author's session."""
+    app = porch(request)
+    comment = await app.comments.own_comment(
+        request.path_params["id"],
+        edit_token=request.headers.get("x-edit-token"),
+        identify=lambda site: app.viewer(request, site),
+    )
+    return JSONResponse({"comment": comment}, headers={"Cache-Control": "no-store"})
+
+
+async def own_pending(request: Request) -> Response:
+    """The signed-in reader's comments of a thread that await moderation (on any device)."""
+    app = porch(request)
+    site = app.comments.site(_required(request.query_params.get("site"), "site"))
+    key = _required(request.query_params.get("thread"), "thread")
+    viewer = await app.viewer(request, site)
+    if viewer is None:
+        raise ApiError(401, "invalid_token", "Send the session token as Authorization: Bearer.")
+    comments = await app.comments.own_pending(site, key, viewer)
+    return JSONResponse({"comments": comments}, headers={"Cache-Control": "no-store"})
+
+
+async def flag_comment(request: Request) -> Response:
+    """A reader reports a comment to the moderators; once per reader (signed in: their identity; otherwise
+    their network's keyed hash)."""
+    app = porch(request)
+    data = await json_body(request, FLAG)
+
+    async def reporter(site: SiteSettings) -> str:
+        check_origin(request, site)
+        await rate_limit(request, f"{site.id}:flag", site.rate_limit, "Too many reports from your address; please wait.")
+        viewer = await app.viewer(request, site)
+        return f"identity:{viewer.identity_id}" if viewer else f"network:{app.client_keys(client_address(request))}"
+
+    await app.moderation.flag(request.path_params["id"], data["reason"], reporter)
+    return Response(status_code=204)
 
 
 def _limited_viewer(request: Request) -> Identify:
@@ -112,6 +159,9 @@ routes = [
     Route("/api/v1/comments", list_comments, methods=["GET"]),
     Route("/api/v1/comments", post_comment, methods=["POST"]),
     Route("/api/v1/comments/{id}", edit_comment, methods=["PATCH"]),
+    Route("/api/v1/comments/mine", own_pending, methods=["GET"]),
+    Route("/api/v1/comments/{id}", own_comment, methods=["GET"]),
     Route("/api/v1/comments/{id}", delete_comment, methods=["DELETE"]),
+    Route("/api/v1/comments/{id}/flag", flag_comment, methods=["POST"]),
     Route("/api/v1/counts", counts, methods=["POST"]),
 ]

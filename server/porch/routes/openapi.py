@@ -11,6 +11,8 @@ from starlette.routing import Route
 from porch import __version__
 from porch.auth.openapi import AUTH_PATHS, SECURITY_SCHEMES
 from porch.comments import DEFAULT_PAGE, DEFAULT_REPLIES, MAX_PAGE, SORTS
+from porch.moderation.openapi import MODERATION_PATHS
+from porch.moderation.schemas import FLAG
 from porch.routes.admin_session import OPENAPI_PATHS as ADMIN_SESSION_PATHS
 from porch.schemas import COMMENT_ID, COUNTS, EDIT_COMMENT, NEW_COMMENT, SITE_ID, THREAD_KEY
 
@@ -19,7 +21,7 @@ _NULLABLE_URL = {"type": ["string", "null"], "format": "uri"}
 
 COMMENT = {
     "type": "object",
-    "required": ["id", "parent", "author", "html", "created", "edited", "status", "score"],
+    "required": ["id", "parent", "author", "html", "created", "edited", "status", "score", "pinned"],
     "properties": {
         "id": {"type": "string"},
         "parent": {"type": ["string", "null"]},
@@ -38,6 +40,7 @@ COMMENT = {
         "edited": {**_TIME, "type": ["string", "null"]},
         "status": {"type": "string", "enum": ["approved", "pending", "deleted"]},
         "score": {"type": "integer"},
+        "pinned": {"type": "boolean", "description": "pinned comments lead their thread in every sort"},
     },
 }
 
@@ -172,7 +175,38 @@ def build_spec() -> dict[str, Any]:
                 "delete": {
                     "summary": "Delete your comment within the site's edit window",
                     "parameters": [EDIT_TOKEN],
-                    "responses": {"204": {"description": "deleted"}, **_errors(401, 403, 404)},
+                    "responses": {"204": {"description": "deleted"}, **_errors(401, 403, 404, 429)},
+                },
+                "get": {
+                    "summary": "Your own comment, whatever its status (one awaiting moderation, say)",
+                    "description": "Proven by the comment's edit token, or by its author's session.",
+                    "parameters": [EDIT_TOKEN],
+                    "responses": {
+                        "200": {"description": "the comment", **_json({"type": "object", "properties": {"comment": comment_ref}})},
+                        **_errors(401, 403, 404),
+                    },
+                },
+            },
+            "/api/v1/comments/{id}/flag": {
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": COMMENT_ID}],
+                "post": {
+                    "summary": "Report a comment to the moderators (once per reader)",
+                    "requestBody": {"required": True, **_json(FLAG)},
+                    "responses": {"204": {"description": "reported"}, **_errors(400, 401, 403, 404, 413, 415, 422, 429)},
+                },
+            },
+            "/api/v1/comments/mine": {
+                "get": {
+                    "summary": "Your comments of a thread that await moderation (signed in)",
+                    "parameters": [_query("site", SITE_ID, True), _query("thread", THREAD_KEY, True)],
+                    "security": [{"session": []}],
+                    "responses": {
+                        "200": {
+                            "description": "pending comments, oldest first",
+                            **_json({"type": "object", "properties": {"comments": {"type": "array", "items": comment_ref}}}),
+                        },
+                        **_errors(401, 404, 422),
+                    },
                 },
             },
             "/api/v1/counts": {
@@ -205,6 +239,7 @@ def build_spec() -> dict[str, Any]:
             "/healthz": {"get": {"summary": "Liveness and database check", "responses": {"200": {"description": "ok"}}}},
             **AUTH_PATHS,
             **ADMIN_SESSION_PATHS,
+            **MODERATION_PATHS,
         },
         "components": {
             "schemas": {"Comment": COMMENT, "Thread": THREAD, "Error": ERROR},

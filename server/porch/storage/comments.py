@@ -23,6 +23,7 @@ REPLIES_PER_ROOT = 100
 _COLUMN_NAMES = (
     "c.id", "c.thread_id", "c.parent_id", "c.root_id", "c.status", "c.text", "c.html", "c.score", "c.created",
     "c.edited", "c.identity_id", "i.provider", "i.subject", "i.name", "i.email", "i.url", "i.avatar", "c.depth",
+    "c.pinned", "c.flag_count",
 )
 _columns = tuple((comments if name[0] == "c" else identities).c[name[2:]] for name in _COLUMN_NAMES)
 _joined = comments.join(identities, comments.c.identity_id == identities.c.id)
@@ -52,6 +53,8 @@ def _comment(row: Any) -> StoredComment:
             avatar=row[16],
         ),
         depth=row[17],
+        pinned=bool(row[18]),
+        flag_count=row[19],
     )
 
 
@@ -125,6 +128,15 @@ async def attachable_parent(conn: Connection, parent: StoredComment, max_depth: 
             break
         target = above
     return target
+
+
+async def pending_of(conn: Connection, thread_id: int, identity_id: int) -> list[StoredComment]:
+    rows = await sql.fetch_all(
+        conn,
+        f"{_SELECT} WHERE c.thread_id = :thread_id AND c.identity_id = :identity_id AND c.status = :pending ORDER BY c.id",
+        {"thread_id": thread_id, "identity_id": identity_id, "pending": CommentStatus.PENDING.value},
+    )
+    return [_comment(row) for row in rows]
 
 
 async def update_text(conn: Connection, comment_id: int, text: str, html: str, edited: float) -> None:
@@ -201,6 +213,7 @@ class PagePosition:
 
     score: int
     id: int
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,23 +252,25 @@ async def page(
             ),
         )
     )
+    # Pinned comments lead in every sort; within each group the sort's own order applies.
     if sort == "newest":
-        query = query.order_by(comments.c.id.desc())
-        if after:
-            query = query.where(comments.c.id < after.id)
+        order = [comments.c.id.desc()]
+        beyond = comments.c.id < after.id if after else None
     elif sort == "top":
-        query = query.order_by(comments.c.score.desc(), comments.c.id.asc())
-        if after:
-            query = query.where(
-                sa.or_(
-                    comments.c.score < after.score,
-                    sa.and_(comments.c.score == after.score, comments.c.id > after.id),
-                )
-            )
+        order = [comments.c.score.desc(), comments.c.id.asc()]
+        beyond = (
+            sa.or_(comments.c.score < after.score, sa.and_(comments.c.score == after.score, comments.c.id > after.id))
+            if after
+            else None
+        )
     else:
-        query = query.order_by(comments.c.id.asc())
-        if after:
-            query = query.where(comments.c.id > after.id)
+        order = [comments.c.id.asc()]
+        beyond = comments.c.id > after.id if after else None
+    query = query.order_by(comments.c.pinned.desc(), *order)
+    if after is not None and beyond is not None:
+        same_group = comments.c.pinned == after.pinned
+        query = query.where(sa.or_(sa.and_(same_group, beyond), sa.not_(comments.c.pinned)) if after.pinned
+                            else sa.and_(same_group, beyond))
     roots = [_comment(row) for row in await conn.fetch_all(query.limit(limit + 1))]
     more = len(roots) > limit
     roots = roots[:limit]
@@ -263,7 +278,7 @@ async def page(
     cut: list[RepliesCut] = []
     if roots:
         replies, cut = await _first_replies(conn, [root.id for root in roots])
-    last = PagePosition(roots[-1].score, roots[-1].id) if more else None
+    last = PagePosition(roots[-1].score, roots[-1].id, roots[-1].pinned) if more else None
     return Page(comments=roots + replies, last_root=last, more_replies=cut)
 
 

@@ -34,7 +34,10 @@ def _event(row: Any) -> Event:
     )
 
 
-async def append(conn: Connection, thread_id: int, comment_id: int, kind: EventKind, public: bool, payload: str) -> int:
+async def append(
+    conn: Connection, thread_id: int, comment_id: int | None, kind: EventKind, public: bool, payload: str
+) -> int:
+    """Append an event; `comment_id` is None for an event of the whole thread (locked, unlocked)."""
     row = await sql.fetch_one(
         conn,
         "INSERT INTO events (thread_id, comment_id, kind, public, payload, created)"

@@ -149,7 +149,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         4,
         "moderation: pinned comments, reports, bans, the moderation log, console sessions and one-time links;"
-        " events that concern a whole thread (no comment)",
+        " events that concern a whole thread (no comment); rate-limit hits shared through the database",
         (
             "ALTER TABLE comments ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT FALSE",
             "ALTER TABLE comments ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0",
@@ -233,6 +233,13 @@ MIGRATIONS: tuple[Migration, ...] = (
                 used BOOLEAN NOT NULL DEFAULT FALSE
             )""",
             "CREATE INDEX comments_by_status ON comments (status, id)",
+            # Rate-limit hits shared by every process when `live = "postgres"`: worth nothing after a crash,
+            # so PostgreSQL need not log them.
+            {
+                "sqlite": "CREATE TABLE rate_hits (key TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",
+                "postgresql": "CREATE UNLOGGED TABLE rate_hits (key TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",
+            },
+            "CREATE INDEX rate_hits_by_key ON rate_hits (key, at)",
         ),
     ),
 )
