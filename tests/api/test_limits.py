@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import asyncpg
 import redis.asyncio as aioredis
 from starlette.testclient import TestClient
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -15,7 +16,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from porch.app import create_app
 from porch.settings import Settings
 from tests.api.test_bad_input import assert_error
-from tests.conftest import make_settings, post_comment, site_table
+from tests.conftest import make_postgres_url, make_settings, post_comment, site_table
 
 REDIS = "redis://127.0.0.1:6379/0"
 
@@ -89,4 +90,28 @@ def test_two_processes_share_one_count_through_redis(tmp_path: Path) -> None:
         assert post_from(second, "203.0.113.10") == 201
     keys = asyncio.run(redis_keys("porch:*"))
     assert any(":blog:post:" in key for key in keys)
+    assert not any("203.0.113" in key for key in keys)  # counted under a keyed hash, never the address
+
+
+def test_two_processes_share_one_count_through_postgresql(tmp_path: Path, postgres_database_name: str) -> None:
+    """With live = "postgres" the counts live in the database that every process shares."""
+    database = make_postgres_url(postgres_database_name)
+    settings = make_settings(tmp_path, database, live="postgres", sites=site_table(rate_limit=3))
+    with behind_proxy(settings) as first, behind_proxy(settings) as second:
+        assert post_from(first, "203.0.113.9") == 201
+        assert post_from(second, "203.0.113.9") == 201
+        assert post_from(first, "203.0.113.9") == 201
+        assert post_from(second, "203.0.113.9") == 429
+        assert post_from(first, "203.0.113.9") == 429
+        assert post_from(second, "203.0.113.10") == 201
+
+    async def stored_keys() -> list[str]:
+        conn = await asyncpg.connect(database)
+        try:
+            return [row[0] for row in await conn.fetch("SELECT key FROM rate_hits")]
+        finally:
+            await conn.close()
+
+    keys = asyncio.run(stored_keys())
+    assert any(key.startswith("blog:post:") for key in keys)
     assert not any("203.0.113" in key for key in keys)  # counted under a keyed hash, never the address

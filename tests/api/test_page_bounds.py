@@ -23,9 +23,10 @@ def read(client: TestClient, **params: Any) -> dict[str, Any]:
 def spellings(cursor: str) -> list[str]:
     """Other spellings of the same position that a lenient decoder would accept."""
     raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    sort, score, comment_id = raw.split(":")
-    variants = [f"{sort}:{score}:0{comment_id}", f"{sort}:+{score}:{comment_id}", f"{sort}: {score}:{comment_id}",
-                f"{sort}:{score}:{comment_id} "]
+    sort, pinned, score, comment_id = raw.split(":")
+    variants = [f"{sort}:{pinned}:{score}:0{comment_id}", f"{sort}:{pinned}:+{score}:{comment_id}",
+                f"{sort}:{pinned}: {score}:{comment_id}", f"{sort}:{pinned}:{score}:{comment_id} ",
+                f"{sort}:0{pinned}:{score}:{comment_id}", f"{sort}:{score}:{comment_id}"]
     encoded = [base64.urlsafe_b64encode(v.encode()).decode().rstrip("=") for v in variants]
     return [*encoded, cursor + "=", cursor + "=="]
 

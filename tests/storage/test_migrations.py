@@ -41,6 +41,42 @@ async def make_version_1_database(url: str) -> None:
         await storage.disconnect()
 
 
+def test_upgrade_keeps_depths_and_never_reuses_an_event_seq(tmp_path, database_url):
+    """Migration 3 fills in each comment's depth; migration 4 rebuilds the events table on SQLite, and a seq
+    handed out before (even one whose row was removed since) is never handed out again."""
+    asyncio.run(make_version_1_database(database_url))
+
+    async def remove_newest_event() -> None:
+        storage = Storage(database_url)
+        await storage.connect(migrate=False)
+        try:
+            await storage.write(lambda conn: conn.execute("DELETE FROM events WHERE id = 2"))
+        finally:
+            await storage.disconnect()
+
+    asyncio.run(remove_newest_event())
+    settings = make_settings(tmp_path, database_url)
+    with TestClient(create_app(settings)) as client:
+        created = client.post(
+            "/api/v1/comments", json={"site": "blog", "thread": "/old", "text": "new", "author": {"name": "Bo"},
+                                      "parent": "2"}
+        ).json()["comment"]
+        page = client.get("/api/v1/comments", params={"site": "blog", "thread": "/old"}).json()
+        assert page["thread"]["seq"] == 3  # not 2 again
+        assert created["parent"] == "2"
+
+    async def depths() -> list[tuple[int, int]]:
+        storage = Storage(database_url)
+        await storage.connect(migrate=False)
+        try:
+            async with storage.reading() as conn:
+                return [(row[0], row[1]) for row in await conn.fetch_all("SELECT id, depth FROM comments ORDER BY id")]
+        finally:
+            await storage.disconnect()
+
+    assert asyncio.run(depths()) == [(1, 0), (2, 1), (3, 2)]
+
+
 def test_upgrade_from_the_first_version_keeps_data(tmp_path, database_url):
     asyncio.run(make_version_1_database(database_url))
     settings = make_settings(tmp_path, database_url)
