@@ -371,6 +371,9 @@ export function startConsole(root) {
     if (done) {
       shell.announce(ids.length === 1 ? `${DONE[action]} the comment by ${authorName(first)}.` : `${DONE[action]}: ${done} of ${ids.length} comments.`);
     }
+    // A bulk button is disabled once nothing is selected: focus must not fall back to the page.
+    const active = document.activeElement;
+    if (list === view && (!active || active === document.body || active.disabled)) view.title.focus();
     refresh();
   }
 

@@ -50,22 +50,43 @@ class Console:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PORCH_")}
         env["PYTHONPATH"] = str(SERVER_SOURCE)
         done = subprocess.run(
-            [sys.executable, "-m", "porch", "admin", "link", "--config", str(self.config), "--data-dir",
-             str(self.data_dir)],
-            capture_output=True, text=True, env=env, check=True, timeout=30,
+            [
+                sys.executable,
+                "-m",
+                "porch",
+                "admin",
+                "link",
+                "--config",
+                str(self.config),
+                "--data-dir",
+                str(self.data_dir),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=30,
         )
         return done.stdout.strip().splitlines()[-1]
 
     def post(self, site: str, thread: str, text: str, name: str = "Gus", **extra: Any) -> dict[str, Any]:
-        body = {"site": site, "thread": thread, "text": text, "title": f"Post {thread}",
-                "url": f"https://{site}.example{thread}", "author": {"name": name, "email": f"{name.lower()}@example.com"},
-                **extra}
+        body = {
+            "site": site,
+            "thread": thread,
+            "text": text,
+            "title": f"Post {thread}",
+            "url": f"https://{site}.example{thread}",
+            "author": {"name": name, "email": f"{name.lower()}@example.com"},
+            **extra,
+        }
         status, data = self.server.api("POST", "/api/v1/comments", body)
         assert status == 201, data
         return dict(data["comment"])
 
     def public(self, site: str, thread: str) -> dict[str, Any]:
-        status, data = self.server.api("GET", "/api/v1/comments?" + urllib.parse.urlencode({"site": site, "thread": thread}))
+        status, data = self.server.api(
+            "GET", "/api/v1/comments?" + urllib.parse.urlencode({"site": site, "thread": thread})
+        )
         assert status == 200, data
         return dict(data)
 
@@ -82,12 +103,22 @@ def console(tmp_path_factory: pytest.TempPathFactory, host: HostSite) -> Iterato
             public_url=base,
             database=f"sqlite:///{tmp / 'porch.db'}",
             providers={
-                "company": {"type": "oidc", "name": "Company login", "issuer": oidc.issuer, "client_id": "porch",
-                            "client_secret": "porch-secret"},
+                "company": {
+                    "type": "oidc",
+                    "name": "Company login",
+                    "issuer": oidc.issuer,
+                    "client_id": "porch",
+                    "client_secret": "porch-secret",
+                },
             },
             sites={
-                "blog": {"title": "The blog", "origins": [host.origin], "rate_limit": 0, "moderation": "all",
-                         "moderators": ["company:alice"]},
+                "blog": {
+                    "title": "The blog",
+                    "origins": [host.origin],
+                    "rate_limit": 0,
+                    "moderation": "all",
+                    "moderators": ["company:alice"],
+                },
                 "shop": {"title": "The shop", "origins": [host.origin], "rate_limit": 0},
             },
         )
@@ -196,9 +227,7 @@ def test_an_admin_link_signs_in_once_and_leaves_no_secret_behind(
 # ---- the queue, live, and a reader's page ------------------------------------------------------------------
 
 
-def test_approving_from_the_queue_reaches_a_readers_page_live(
-    new_page: Any, console: Console, host: HostSite
-) -> None:
+def test_approving_from_the_queue_reaches_a_readers_page_live(new_page: Any, console: Console, host: HostSite) -> None:
     thread = f"/posts/live-{time.monotonic_ns()}"
     reader = new_page()
     open_widget(reader, host.page(f"/console-reader{thread}", embed_page(console.server.base, thread, site="blog")))
@@ -211,7 +240,9 @@ def test_approving_from_the_queue_reaches_a_readers_page_live(
     item = row(moderator, text)
     expect(item).to_be_visible(timeout=10000)
     expect(item.get_by_role("heading")).to_have_text("Comment by Gus")
-    expect(item.get_by_role("link", name=f"Post {thread} (opens in a new tab)")).to_have_attribute("href", f"https://blog.example{thread}")
+    expect(item.get_by_role("link", name=f"Post {thread} (opens in a new tab)")).to_have_attribute(
+        "href", f"https://blog.example{thread}"
+    )
     expect(item.get_by_text("gus@example.com")).to_be_visible()
     expect(moderator.get_by_role("link", name=re.compile(r"^Pending \d+$"))).to_be_visible()
     expect(article_of(reader, text)).to_have_count(0)
@@ -252,11 +283,21 @@ def test_keyboard_only_moderation(new_page: Any, console: Console) -> None:
     third = console.post("blog", thread, unique("Keyboard third"), name="Max")
     page = signed_in(new_page, console)
     shortcuts = page.get_by_role("complementary", name="Keyboard shortcuts")
-    for key, what in (("j", "Next comment"), ("k", "Previous comment"), ("a", "Approve"), ("s", "Mark as spam"), ("d", "Delete")):
-        expect(shortcuts.locator("div").filter(has=page.locator("kbd", has_text=re.compile(f"^{re.escape(key)}$")))).to_contain_text(what)
+    for key, what in (
+        ("j", "Next comment"),
+        ("k", "Previous comment"),
+        ("a", "Approve"),
+        ("s", "Mark as spam"),
+        ("d", "Delete"),
+    ):
+        expect(
+            shortcuts.locator("div").filter(has=page.locator("kbd", has_text=re.compile(f"^{re.escape(key)}$")))
+        ).to_contain_text(what)
 
     def focused_row() -> str | None:
-        return page.evaluate("() => { const li = document.activeElement.closest('li.row'); return li && li.dataset.id; }")
+        return page.evaluate(
+            "() => { const li = document.activeElement.closest('li.row'); return li && li.dataset.id; }"
+        )
 
     # Newest first: j lands on the third comment, j again on the second, k back to the third.
     page.keyboard.press("j")
@@ -334,16 +375,27 @@ def test_every_action_from_the_console(new_page: Any, console: Console, host: Ho
     dialog.get_by_role("button", name="Ban").click()
     expect(dialog).to_have_count(0)
     expect(page.locator("[aria-live]").filter(has_text="Banned Sam.")).to_have_count(1)
-    status, refused = console.server.api("POST", "/api/v1/comments", {
-        "site": "blog", "thread": thread, "text": "again", "author": {"name": "Sam", "email": "sam@example.com"}})
+    status, refused = console.server.api(
+        "POST",
+        "/api/v1/comments",
+        {"site": "blog", "thread": thread, "text": "again", "author": {"name": "Sam", "email": "sam@example.com"}},
+    )
     assert (status, refused["error"]["code"]) == (403, "banned")
     page.get_by_role("link", name=re.compile("^Bans")).click()
     ban = page.locator("li.row").filter(has_text="Sells watches")
     expect(ban).to_be_visible()
     ban.get_by_role("button", name="Lift").click()
     expect(ban).to_have_count(0)
-    status, _ = console.server.api("POST", "/api/v1/comments", {
-        "site": "blog", "thread": thread, "text": f"{tag} back", "author": {"name": "Sam", "email": "sam@example.com"}})
+    status, _ = console.server.api(
+        "POST",
+        "/api/v1/comments",
+        {
+            "site": "blog",
+            "thread": thread,
+            "text": f"{tag} back",
+            "author": {"name": "Sam", "email": "sam@example.com"},
+        },
+    )
     assert status == 201
 
     # Pin in the thread view; lock and reopen the thread.
@@ -371,9 +423,16 @@ def test_every_action_from_the_console(new_page: Any, console: Console, host: Ho
     expect(page.locator("li.row").filter(has_text="This comment was deleted")).to_have_count(1)
     page.get_by_role("link", name=re.compile("^Log")).click()
     log = page.locator("ol.log")
-    for words in (f"approved comment {one['id']}", f"spam comment {spammer['id']}", f"banned the author of comment {spammer['id']}",
-                  "lifted a ban", f"pinned comment {one['id']}", "locked a thread", "reopened a thread",
-                  f"deleted comment {two['id']}"):
+    for words in (
+        f"approved comment {one['id']}",
+        f"spam comment {spammer['id']}",
+        f"banned the author of comment {spammer['id']}",
+        "lifted a ban",
+        f"pinned comment {one['id']}",
+        "locked a thread",
+        "reopened a thread",
+        f"deleted comment {two['id']}",
+    ):
         expect(log).to_contain_text(words)
 
 
@@ -417,7 +476,12 @@ def test_provider_sign_in_shows_a_reader_their_identity_and_a_moderator_their_si
 def test_console_passes_axe_and_fits_a_375_px_screen(new_page: Any, console: Console, axe_source: str) -> None:
     thread = f"/posts/axe-{time.monotonic_ns()}"
     long_word = "Supercalifragilistic" * 6
-    console.post("blog", thread, f"A [link](https://example.com/a) and **bold** and `code`\n\n> quoted\n\n{long_word}", name="Wren")
+    console.post(
+        "blog",
+        thread,
+        f"A [link](https://example.com/a) and **bold** and `code`\n\n> quoted\n\n{long_word}",
+        name="Wren",
+    )
     shown = console.post("shop", thread, unique("Reported on the shop"), name="Quinn")
     console.server.api("POST", f"/api/v1/comments/{shown['id']}/flag", {"reason": "abuse"})
     for width in (1000, 375):

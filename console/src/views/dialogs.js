@@ -64,7 +64,12 @@ export function askBan(name) {
       h('p', null, 'Their new comments will be refused. A guest is recognised by their e-mail address and network address.'),
       h('div', { class: 'field' }, h('label', { for: days.id }, 'Days'), days, h('span', { class: 'hint', id: `${id}-days-hint` }, 'Empty: until the ban is lifted.')),
       h('div', { class: 'field' }, h('label', { for: reason.id }, 'Reason ', h('span', { class: 'hint' }, '(for the log)')), reason),
-      h('div', { class: 'check' }, purge, h('label', { for: purge.id }, 'Also mark all their comments on this site as spam')),
+      h(
+        'div',
+        { class: 'check' },
+        purge,
+        h('label', { for: purge.id }, 'Also mark all their comments on this site as spam ', h('span', { class: 'hint' }, '(for a guest, that is every guest comment from their e-mail address or network address)')),
+      ),
       error,
       h('div', { class: 'actions end' }, h('button', { type: 'button', class: 'btn', onclick: () => finish(null) }, 'Cancel'), h('button', { type: 'submit', class: 'btn danger strong' }, 'Ban')),
     );
