@@ -27,6 +27,7 @@ from porch.storage import Connection, Storage
 from porch.storage import comments as comment_rows
 from porch.storage import events as event_rows
 from porch.storage import identities as identity_rows
+from porch.storage import moderation as moderation_rows
 from porch.storage import threads as thread_rows
 from porch.tokens import EditTokens
 
@@ -238,8 +239,9 @@ class Comments:
         html = await self._renderer.render(text)
         parent_id = int(parent) if parent else None
         client_hash = self._client_hash(client_address)
+        facts_given = facts or RequestFacts()
         screening = await self.screen(
-            Submission(site, text, viewer, guest, client_address, client_hash, facts or RequestFacts(), url)
+            Submission(site, text, viewer, guest, client_address, client_hash, facts_given, url)
         )
         now = time.time()
 
@@ -283,6 +285,9 @@ class Comments:
             )
             if comment is None:
                 raise locked
+            if site.akismet_key:  # what Akismet will need to hear of a moderator's decision on it
+                spam_facts = moderation_rows.SpamFacts(client_address, facts_given.user_agent, facts_given.referrer)
+                await moderation_rows.keep_facts(conn, comment.id, spam_facts, now)
             # A guest's identity was made just now; a signed-in profile may have changed since the session
             # was read, so that comment is read back.
             stored = comment if viewer is None else None
@@ -335,6 +340,7 @@ class Comments:
         await comment_rows.mark_deleted(conn, current.id, time.time())
         comment, event = await self.record(conn, thread.id, thread.site, thread.key, current.id, EventKind.DELETED)
         await event_rows.forget_comment(conn, current.id, event.seq)
+        await moderation_rows.forget_facts(conn, current.id)
         author = current.author
         if author.is_guest and not await comment_rows.identity_in_use(conn, author.identity_id):
             await identity_rows.forget_guest(conn, author.identity_id)

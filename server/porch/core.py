@@ -45,7 +45,7 @@ class Porch:
         self.comments = Comments(settings, self.storage, self.renderer, self.tokens, self.cache)
         self.live = create_hub(settings, self.storage, self.cache)
         self.comments.on_events(self.live.publish)
-        self.spam = SpamFilter(settings)
+        self.spam = SpamFilter(settings, akismet_url=settings.akismet_url)
         self.moderation = Moderation(settings, self.storage, self.comments, self.renderer, self.spam)
         self.comments.screen = self.moderation.screen
         self.widget_script = load_asset(static_dir() / "porch.js", "text/javascript; charset=utf-8")

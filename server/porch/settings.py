@@ -36,6 +36,7 @@ TOP_LEVEL_DEFAULTS: dict[str, Any] = {
     "live_sockets_per_address": 20,
     "cache_mb": 64,
     "admins": [],
+    "akismet_url": "https://rest.akismet.com/1.1",
 }
 
 SITE_DEFAULTS: dict[str, Any] = {
@@ -122,6 +123,7 @@ class Settings:
     live_sockets_per_address: int = 20
     cache_mb: int = 64
     admins: tuple[str, ...] = ()  # PROVIDER_ID:SUBJECT of each administrator: moderators of every site
+    akismet_url: str = "https://rest.akismet.com/1.1"  # for sites with an akismet_key
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -204,6 +206,9 @@ def load_settings(
     live_sockets = _positive_int(raw.get("live_sockets_per_address", 20), "live_sockets_per_address", where)
     cache_mb = _positive_int(raw.get("cache_mb", 64), "cache_mb", where)
     admins = _identities(raw.get("admins", []), "admins", where("admins"))
+    akismet_url = _string(raw, "akismet_url", where, "https://rest.akismet.com/1.1").rstrip("/")
+    if not akismet_url.startswith(("https://", "http://")):
+        raise ConfigError(f"akismet_url must be an http(s) URL ({where('akismet_url')})")
 
     providers = raw.get("providers", {})
     if not isinstance(providers, dict) or not all(isinstance(v, dict) for v in providers.values()):
@@ -234,6 +239,7 @@ def load_settings(
         live_sockets_per_address=live_sockets,
         cache_mb=cache_mb,
         admins=admins,
+        akismet_url=akismet_url,
         sources=sources,
     )
 

@@ -12,6 +12,8 @@ from starlette.testclient import TestClient
 from porch.app import create_app
 from tests.conftest import make_settings, site_table
 from tests.live.helpers import events, live_url, marker
+from tests.moderation.akismet_double import KEY as AKISMET_KEY
+from tests.moderation.akismet_double import SPAM_MARKER, AkismetDouble
 from tests.moderation.helpers import (
     CONSOLE_ORIGIN,
     act,
@@ -274,3 +276,35 @@ def test_search_and_queues(tmp_path: Path, database_url: str) -> None:
         assert queue(client, q="100%")["comments"] == []
         first = queue(client, status="pending")["comments"][0]
         assert first["email"] is None and first["site"] == "blog" and first["thread"]["key"] == "/post"
+
+
+def test_akismet_checks_new_comments_and_hears_the_moderators_decisions(tmp_path: Path, database_url: str) -> None:
+    double = AkismetDouble()
+    try:
+        settings = make_settings(tmp_path, database_url, akismet_url=double.url,
+                                 sites=site_table(akismet_key=AKISMET_KEY))
+        with behind_proxy(settings) as client:
+            console_session(client)
+            agent = {"User-Agent": "Mozilla/5.0 (test)"}
+            spam = client.post("/api/v1/comments", headers={"X-Forwarded-For": "203.0.113.50", **agent},
+                               json={"site": "blog", "thread": "/post", "text": f"cheap {SPAM_MARKER}",
+                                     "author": {"name": "Spammer"}}).json()["comment"]
+            missed = client.post("/api/v1/comments", headers={"X-Forwarded-For": "203.0.113.51", **agent},
+                                 json={"site": "blog", "thread": "/post", "text": "subtle spam",
+                                       "author": {"name": "Quiet"}}).json()["comment"]
+            assert spam["status"] == "deleted" and missed["status"] == "approved"
+            [first_check, second_check] = [r for r in double.received if r.method == "comment-check"]
+            assert first_check.form["user_ip"] == "203.0.113.50" and first_check.form["api_key"] == AKISMET_KEY
+            assert first_check.form["user_agent"] == "Mozilla/5.0 (test)"
+
+            act(client, missed["id"], status="spam")  # spam Akismet missed
+            act(client, spam["id"], status="approved")  # a false positive
+            reports = [r for r in double.received if r.method in ("submit-spam", "submit-ham")]
+            assert [(r.method, r.form["user_ip"], r.form["comment_content"]) for r in reports] == [
+                ("submit-spam", "203.0.113.51", "subtle spam"),
+                ("submit-ham", "203.0.113.50", f"cheap {SPAM_MARKER}"),
+            ]
+            act(client, missed["id"], status="approved")  # decided already: the address is forgotten, nothing sent
+            assert len([r for r in double.received if r.method.startswith("submit")]) == 2
+    finally:
+        double.close()

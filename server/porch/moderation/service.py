@@ -241,19 +241,33 @@ class Moderation:
 
         await self._announce(await self._storage.write(work))
         after = await self._comment(comment_id)
-        if change.status in (CommentStatus.SPAM, CommentStatus.APPROVED) and before.status != change.status:
-            await self._spam.report(self._candidate_of(site, after), spam=change.status == CommentStatus.SPAM)
+        # As Akismet asks: spam it missed is reported, and so is a comment rescued from spam (not one that was
+        # merely held for review).
+        if change.status == CommentStatus.SPAM and before.status != CommentStatus.SPAM:
+            await self._teach(site, after, spam=True)
+        elif change.status == CommentStatus.APPROVED and before.status == CommentStatus.SPAM:
+            await self._teach(site, after, spam=False)
         async with self._storage.reading() as conn:
             reasons = await rows.flag_reasons(conn, [after.comment.id])
         return self._admin_json(after, reasons.get(after.comment.id, {}))
 
-    def _candidate_of(self, site: SiteSettings, item: rows.Listed) -> Candidate:
+    async def _teach(self, site: SiteSettings, item: rows.Listed, *, spam: bool) -> None:
+        """Tell the spam checks of a moderator's decision, with the facts the original check had; then forget
+        those facts (a client address among them)."""
+        if not site.akismet_key:
+            return
+        async with self._storage.reading() as conn:
+            facts = await rows.facts_of(conn, item.comment.id)
+        if facts is None:
+            return  # decided on before, or kept past 30 days
         author = item.comment.author
-        return Candidate(
+        candidate = Candidate(
             site=site, text=item.comment.text, author_name=author.name, author_email=author.email,
-            author_url=author.url, is_guest=author.is_guest, client_address=None, user_agent=None, referrer=None,
-            page_url=item.thread.url or None, honeypot=None,
+            author_url=author.url, is_guest=author.is_guest, client_address=facts.client_address,
+            user_agent=facts.user_agent, referrer=facts.referrer, page_url=item.thread.url or None, honeypot=None,
         )
+        await self._spam.report(candidate, spam=spam)
+        await self._storage.write(lambda conn: rows.forget_facts(conn, item.comment.id))
 
     # Threads
 

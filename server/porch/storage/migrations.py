@@ -149,7 +149,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         4,
         "moderation: pinned comments, reports, bans, the moderation log, console sessions and one-time links;"
-        " events that concern a whole thread (no comment); rate-limit hits shared through the database",
+        " events that concern a whole thread (no comment); rate-limit hits shared through the database; what Akismet"
+        " needs to hear of a moderator's decision",
         (
             "ALTER TABLE comments ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT FALSE",
             "ALTER TABLE comments ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0",
@@ -240,6 +241,16 @@ MIGRATIONS: tuple[Migration, ...] = (
                 "postgresql": "CREATE UNLOGGED TABLE rate_hits (key TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",
             },
             "CREATE INDEX rate_hits_by_key ON rate_hits (key, at)",
+            # What Akismet needs to hear of a moderator's decision (sites with an akismet_key only), kept
+            # until that decision or for 30 days.
+            """CREATE TABLE spam_facts (
+                comment_id {bigint} PRIMARY KEY REFERENCES comments (id),
+                client_address TEXT,
+                user_agent TEXT,
+                referrer TEXT,
+                created DOUBLE PRECISION NOT NULL
+            )""",
+            "CREATE INDEX spam_facts_by_age ON spam_facts (created)",
         ),
     ),
 )

@@ -85,6 +85,40 @@ async def comments_of(conn: Connection, site: str, identity_id: int | None, clie
     return [int(row[0]) for row in rows]
 
 
+# What Akismet needs to hear of a decision
+
+FACTS_KEPT = 30 * 86400  # seconds
+
+
+@dataclass(frozen=True)
+class SpamFacts:
+    client_address: str | None
+    user_agent: str | None
+    referrer: str | None
+
+
+async def keep_facts(conn: Connection, comment_id: int, facts: SpamFacts, now: float) -> None:
+    await sql.execute(conn, "DELETE FROM spam_facts WHERE created < :cutoff", {"cutoff": now - FACTS_KEPT})
+    await sql.execute(
+        conn,
+        "INSERT INTO spam_facts (comment_id, client_address, user_agent, referrer, created)"
+        " VALUES (:id, :address, :agent, :referrer, :now)",
+        {"id": comment_id, "address": facts.client_address, "agent": facts.user_agent, "referrer": facts.referrer,
+         "now": now},
+    )
+
+
+async def facts_of(conn: Connection, comment_id: int) -> SpamFacts | None:
+    row = await sql.fetch_one(
+        conn, "SELECT client_address, user_agent, referrer FROM spam_facts WHERE comment_id = :id", {"id": comment_id}
+    )
+    return SpamFacts(row[0], row[1], row[2]) if row else None
+
+
+async def forget_facts(conn: Connection, comment_id: int) -> None:
+    await sql.execute(conn, "DELETE FROM spam_facts WHERE comment_id = :id", {"id": comment_id})
+
+
 # Reports
 
 
