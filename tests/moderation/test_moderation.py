@@ -295,6 +295,7 @@ def test_akismet_checks_new_comments_and_hears_the_moderators_decisions(tmp_path
             assert spam["status"] == "deleted" and missed["status"] == "approved"
             [first_check, second_check] = [r for r in double.received if r.method == "comment-check"]
             assert first_check.form["user_ip"] == "203.0.113.50" and first_check.form["api_key"] == AKISMET_KEY
+            assert second_check.form["user_ip"] == "203.0.113.51"
             assert first_check.form["user_agent"] == "Mozilla/5.0 (test)"
 
             act(client, missed["id"], status="spam")  # spam Akismet missed
