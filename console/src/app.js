@@ -350,7 +350,11 @@ export function startConsole(root) {
       return;
     }
     if (action === 'ban') return ban(first);
-    if (action === 'delete' && !(await confirmDelete(ids.length, authorName(first)))) return;
+    if (action === 'delete') {
+      const yes = await confirmDelete(ids.length, authorName(first));
+      refocus(ids[0]);
+      if (!yes) return;
+    }
     const list = view;
     let done = 0;
     for (const id of ids) {
@@ -377,6 +381,12 @@ export function startConsole(root) {
     refresh();
   }
 
+  // A dialog gives focus back to what opened it; if a live refresh replaced that row meanwhile, to the row.
+  function refocus(id) {
+    const active = document.activeElement;
+    if (view && (!active || active === document.body)) view.list.focus(id);
+  }
+
   // A comment as an action left it: updated in place, or out of the list with focus on its neighbour.
   function applyComment(comment) {
     const hadFocus = view.list.focusedId() === comment.id;
@@ -390,6 +400,7 @@ export function startConsole(root) {
 
   async function ban(comment) {
     const answer = await askBan(authorName(comment));
+    refocus(comment.id);
     if (!answer || !queue) return;
     const list = view;
     list.list.busy(comment.id, true);

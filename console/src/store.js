@@ -104,8 +104,10 @@ export class Queue {
     const added = [];
     for (const comment of fresh) {
       const index = this.items.findIndex((c) => c.id === comment.id);
-      if (index >= 0) this.items[index] = comment;
-      else {
+      if (index >= 0) {
+        // An unchanged comment keeps its object, so its row (and focus in it) is left alone.
+        if (JSON.stringify(this.items[index]) !== JSON.stringify(comment)) this.items[index] = comment;
+      } else {
         const at = this.items.findIndex((c) => newestFirst(comment, c) < 0);
         this.items.splice(at < 0 ? this.items.length : at, 0, comment);
         added.push(comment.id);

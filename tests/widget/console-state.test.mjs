@@ -118,6 +118,13 @@ test('a fresh read after live frames adds new rows at the top and drops those de
   assert.deepEqual(added, ['12']);
   assert.deepEqual(queue.ids(), ['12', '5', '3']);
   assert.equal(queue.next, null);
+  // Rows whose comment did not change keep their object (the list view keeps their element and focus).
+  const before = queue.get('5');
+  queue.merge(page([12, 5, 3]));
+  assert.equal(queue.get('5'), before);
+  queue.merge({ ...page([12, 3]), comments: [comment(12), comment(5, { pinned: true }), comment(3)] });
+  assert.notEqual(queue.get('5'), before);
+  assert.equal(queue.get('5').pinned, true);
 });
 
 test('a fresh read leaves rows older than its page alone, and their cursor', () => {
