@@ -185,7 +185,7 @@ def test_console_page_is_served_under_a_strict_policy(console: Console) -> None:
     port = console.server.port
     assert answer.headers["content-security-policy"] == (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        f"connect-src 'self' ws://127.0.0.1:{port}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        f"connect-src 'self' ws://127.0.0.1:{port}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
     assert answer.headers["x-frame-options"] == "DENY"
     assert answer.headers["referrer-policy"] == "no-referrer"

@@ -3,8 +3,9 @@ console/) whose script talks to the admin API on this same origin.
 
 The page shows comments that no moderator has approved yet, so its policy is as strict as it can be: scripts,
 styles, images and connections from this origin only (and the live socket's ws(s):// origin, which older
-browsers do not count as 'self'), no inline script or style, never framed. Images in a comment from other
-hosts are not loaded: a spammer learns nothing from a moderator reading the queue.
+browsers do not count as 'self'), no inline script or style, never framed, and no form submission at all:
+the console's forms are handled by its script, and signing in with a provider is a link. Images in a comment
+from other hosts are not loaded: a spammer learns nothing from a moderator reading the queue.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def console_policy(public_url: str) -> str:
     socket_origin = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}"
     return (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        f"connect-src 'self' {socket_origin}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        f"connect-src 'self' {socket_origin}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
 
 
