@@ -110,6 +110,7 @@ def console(tmp_path_factory: pytest.TempPathFactory, host: HostSite) -> Iterato
                     "client_id": "porch",
                     "client_secret": "porch-secret",
                 },
+                "fediverse": {"type": "mastodon"},
             },
             sites={
                 "blog": {
@@ -221,6 +222,17 @@ def test_an_admin_link_signs_in_once_and_leaves_no_secret_behind(
     expect(other.get_by_role("link", name="Sign in with Company login")).to_be_visible()
     expect(other.get_by_text("porch admin link", exact=True)).to_be_visible()
     assert axe(other, axe_source) == []
+    # A provider that needs an instance asks for it first, then goes to the console's sign-in with it.
+    started: list[str] = []
+    other.route("**/admin/sign-in/**", lambda route: (started.append(route.request.url), route.fulfill(body="ok")))
+    instance = other.get_by_label("Your instance (e.g. mastodon.social)")
+    other.get_by_role("button", name="Sign in with Mastodon").click()
+    expect(instance).to_be_focused()
+    expect(instance).to_have_attribute("aria-invalid", "true")
+    instance.fill(" mastodon.example ")
+    instance.press("Enter")
+    other.wait_for_url("**/admin/sign-in/**")
+    assert started == [console.url + "sign-in/fediverse?instance=mastodon.example"]
     # Signing out ends the session: a reload shows the sign-in screen.
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in to moderate")).to_be_visible()
