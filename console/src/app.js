@@ -14,10 +14,12 @@ import { listView } from './views/queue.js';
 import { authorName } from './views/row.js';
 import { createShell } from './views/shell.js';
 import { notModeratorView, signInView } from './views/signin.js';
+import { refreshTimes } from './views/time.js';
 import { h } from '../../widget/src/dom.js';
 
 const PAGE = 50; // comments per request
 const REFRESH_MAX = 200; // the most a refresh reads again (the API's largest page)
+const TICK_MS = 30000; // how often relative times ("3 minutes ago") are brought up to date
 
 const MESSAGES = {
   admin_link_invalid: 'This sign-in link is not valid any more: links work once, for 10 minutes. Run `porch admin link` for a new one.',
@@ -37,6 +39,7 @@ export function startConsole(root) {
   const api = createAdminApi(base);
   const shell = createShell({ onSignOut: signOut, onSite: (site) => go({ ...routeWithoutThread(), site }) });
   root.replaceChildren(shell.el);
+  setInterval(() => refreshTimes(shell.main), TICK_MS);
 
   let me = null;
   let sites = [];

@@ -7,3 +7,11 @@ export function timeElement(iso, now = Date.now(), lang = 'en') {
   if (Number.isNaN(ms)) return h('span', null, '');
   return h('time', { datetime: iso, title: exactTime(ms, lang) }, relativeTime(ms, now, lang));
 }
+
+/** Brings every relative time under `root` up to date ("now" becomes "3 minutes ago"). */
+export function refreshTimes(root, now = Date.now(), lang = 'en') {
+  for (const el of root.querySelectorAll('time[datetime]')) {
+    const ms = Date.parse(el.getAttribute('datetime'));
+    if (!Number.isNaN(ms)) el.textContent = relativeTime(ms, now, lang);
+  }
+}
