@@ -35,6 +35,9 @@ test('the sign-in UI is a separate file that porch.js names by its content', asy
   const auth = await readFile(new URL('static/auth.js', ROOT));
   assert.ok(!bundle.includes('auth/redeem'), 'the sign-in handshake leaked into porch.js');
   assert.ok(auth.includes('auth/redeem'));
+  // Its English words come with it: porch.js carries only what every reader may meet.
+  assert.ok(!bundle.includes('Enter the code shown in the sign-in window'), 'sign-in words leaked into porch.js');
+  assert.ok(auth.includes('Enter the code shown in the sign-in window'));
   const hash = createHash('sha256').update(auth).digest('hex').slice(0, 12);
   assert.ok(bundle.includes(`"static/auth.js?v=${hash}"`), 'porch.js must name the committed auth.js');
   // It defines no global: its export goes to the <script> element porch.js made for it.

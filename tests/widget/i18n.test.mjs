@@ -3,10 +3,13 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import en from '../../widget/src/lang/en.js';
+import core from '../../widget/src/lang/en.js';
+import signIn from '../../widget/src/lang/en-signin.js';
 import { LANGUAGES, loadTranslator, packFor, translator } from '../../widget/src/i18n.js';
 
 const STATIC = new URL('../../static/', import.meta.url);
+// Every English word: porch.js's own and those that the parts loaded on demand bring along.
+const en = { ...core, ...signIn };
 
 test('English plurals and placeholders', () => {
   const t = translator('en', null);
@@ -89,4 +92,14 @@ test('packs are fetched from the server on demand, and a failure means English',
   } finally {
     server.close();
   }
+});
+
+test('a part loaded on demand brings its English words, and English readers see them', async () => {
+  const { addWords: add } = await import('../../widget/src/i18n.js');
+  const t = translator('en', null);
+  assert.equal(t('signInWith', { name: 'GitHub' }), 'signInWith', 'the sign-in words are not in porch.js');
+  add(signIn);
+  assert.equal(t('signInWith', { name: 'GitHub' }), 'Sign in with GitHub');
+  const de = translator('de', (await import('../../widget/src/lang/de.js')).default);
+  assert.equal(de('logOut'), 'Abmelden', 'a language pack still wins');
 });

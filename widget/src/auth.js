@@ -10,9 +10,11 @@
 // here. The session is kept in the host page's localStorage, per server and site.
 import { h, safeHref, setText } from './dom.js';
 import { watchLogin } from './handshake.js';
+import words from './lang/en-signin.js';
 import { sessionKey } from './storage.js';
 
-export function createAuth({ server, site, store, api, t, onChange }) {
+export function createAuth({ server, site, store, api, t, addWords, onChange }) {
+  addWords(words);
   const origin = new URL(server).origin;
   const key = sessionKey(server, site);
   let session = store.get(key); // {token, user}

@@ -17,6 +17,11 @@ function fill(template, vars, lang) {
   });
 }
 
+// Adds the English words of a part loaded on demand (it brings them along) to the built-in table, so t() finds them.
+export function addWords(words) {
+  Object.assign(en, words);
+}
+
 // A translator: t(key, vars). Plural messages choose their form from vars.n.
 export function translator(lang, pack) {
   const rules = new Intl.PluralRules(lang);

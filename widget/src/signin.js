@@ -2,6 +2,7 @@
 // sign-in providers never needs: it is loaded from the widget's own server only when the site offers providers
 // or the reader has a session here. Until it is in (and on guest-only sites, always) this answers for it from
 // the stored session: the headers of API calls and whether the guest fields apply.
+import { addWords } from './i18n.js';
 import { sessionKey } from './storage.js';
 
 /* global __PORCH_AUTH_FILE__ */
@@ -63,7 +64,7 @@ export function createSignIn({ server, site, store, api, t, onChange }) {
       try {
         const createAuth = await loadModule(url.href);
         if (destroyed) return;
-        auth = createAuth({ server, site, store, api, t, onChange });
+        auth = createAuth({ server, site, store, api, t, addWords, onChange });
         const element = auth.slot(info);
         if (element) place(element);
         onChange();

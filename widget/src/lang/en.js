@@ -1,4 +1,6 @@
-// English, built into porch.js. Other packs (same keys) are built to static/i18n/<lang>.json and fetched on demand.
+// English, built into porch.js: the words every reader may meet. The words of the parts porch.js loads on demand
+// come with them (en-signin.js in static/auth.js). Other packs (every key of all of these) are built to
+// static/i18n/<lang>.json and fetched on demand.
 // Plural messages are objects keyed by Intl.PluralRules categories; "{n}" and "{name}" are placeholders.
 export default {
   comments: { one: '{n} Comment', other: '{n} Comments' },
@@ -56,22 +58,7 @@ export default {
   err_edit_token_invalid: 'This comment can no longer be changed from this browser.',
   err_thread_locked: 'Comments are closed.',
   err_unknown: 'Something went wrong: {message}',
-  signInWith: 'Sign in with {name}',
-  commentingAs: 'You are commenting as {name}.',
-  logOut: 'Log Out',
-  change: 'Change',
-  yourInstance: 'Your instance (e.g. mastodon.social)',
-  yourWebsite: 'Your website',
-  finishInPopup: 'Finish signing in in the pop-up window.',
-  signInFailed: 'Signing in did not work. Please try again.',
-  err_popup_blocked: 'The sign-in window was blocked. Please allow pop-ups and try again.',
   err_sign_in_required: 'Please sign in to comment.',
   err_invalid_token: 'You were signed out. Please sign in again.',
-  enterCode: 'Enter the code shown in the sign-in window',
-  useCode: 'Sign in',
-  err_code_malformed: 'That is not the code from the sign-in window. Please check it and type it again.',
-  err_invalid_code: 'That code is not the right one, so this sign-in has ended. Please sign in again.',
-  err_login_expired: 'Signing in took too long. Please sign in again.',
-  err_login_redeemed: 'This sign-in was already used. Please sign in again.',
   via: 'via {name}',
 };
