@@ -301,9 +301,9 @@ class Comments:
         return shown, self._tokens.issue(site.id, comment.id)
 
     async def edit(
-        self, comment_id: str, text: str, *, origin: str | None, edit_token: str | None, identify: Identify
+        self, comment_id: str, text: str, *, edit_token: str | None, identify: Identify
     ) -> dict[str, Any]:
-        site, _ = await self._authorised(comment_id, origin, edit_token, identify)
+        site, _ = await self._authorised(comment_id, edit_token, identify)
         text = self._checked_text(site, text)
         html = await self._renderer.render(text)
 
@@ -322,9 +322,9 @@ class Comments:
         return self.public(comment)
 
     async def delete(
-        self, comment_id: str, *, origin: str | None, edit_token: str | None, identify: Identify
+        self, comment_id: str, *, edit_token: str | None, identify: Identify
     ) -> None:
-        await self._authorised(comment_id, origin, edit_token, identify)
+        await self._authorised(comment_id, edit_token, identify)
 
         async def work(conn: Connection) -> tuple[StoredComment, Event]:
             return await self.erase(conn, await self._live_comment(conn, int(comment_id)))
@@ -390,12 +390,12 @@ class Comments:
         return hmac.new(self._settings.secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
     async def _authorised(
-        self, comment_id: str, origin: str | None, edit_token: str | None, identify: Identify
+        self, comment_id: str, edit_token: str | None, identify: Identify
     ) -> tuple[SiteSettings, StoredComment]:
         """The comment's site and the comment, if the caller may change it now; otherwise an ApiError.
 
         `identify` gives the signed-in reader for the comment's site (a session is bound to its site, which is
-        only known once the comment has been read).
+        only known once the comment has been read), after the request's own checks.
         """
         if not comment_id.isdigit() or len(comment_id) > 18:
             raise ApiError(404, "comment_not_found", "There is no such comment.")
@@ -406,9 +406,7 @@ class Comments:
         site = self._settings.sites.get(thread.site)
         if site is None:
             raise ApiError(404, "site_not_found", "This comment belongs to a site that is no longer configured.")
-        if origin is not None and not site.allows_origin(origin):
-            raise ApiError(403, "origin_not_allowed", f"Pages at {origin} may not change comments of this site.")
-        viewer = await identify(site)
+        viewer = await identify(site)  # the request's own checks (its page's origin, its rate) run here
         if edit_token:
             self._tokens.check(edit_token, site.id, comment.id, site.edit_window)
         elif viewer is not None and viewer.identity_id == comment.author.identity_id and not comment.author.is_guest:

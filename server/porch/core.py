@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 
 from porch.assets import load_asset, static_dir
 from porch.cache import PageCache
@@ -64,7 +64,7 @@ class Porch:
         await self.spam.close()
         self.renderer.close()
 
-    async def viewer(self, request: Request, site: SiteSettings) -> Author | None:
+    async def viewer(self, request: HTTPConnection, site: SiteSettings) -> Author | None:
         """The signed-in reader making this request, None for a guest; 401 for a token that is not valid here."""
         header = request.headers.get("authorization")
         if header is None:

@@ -167,7 +167,7 @@ def test_the_server_pings_idle_sockets(settings: Settings) -> None:
     [
         ("site=blog&thread=/post", {"origin": "https://evil.example"}, 403, "origin_not_allowed"),
         ("site=blog&thread=/post", {"origin": "https://other.example.org"}, 403, "origin_not_allowed"),
-        ("site=nosuch&thread=/post", {}, 403, "site_not_found"),
+        ("site=nosuch&thread=/post", {}, 404, "site_not_found"),
         ("site=blog", {}, 422, "missing_field"),
         ("site=blog&thread=" + "x" * 513, {}, 422, "invalid_field"),
         ("site=blog&thread=/post&after=-1", {}, 422, "invalid_after"),

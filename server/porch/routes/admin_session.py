@@ -19,7 +19,7 @@ from starlette.routing import Route
 from porch.auth.provider import SignInFailed
 from porch.auth.signin import SignIn
 from porch.errors import ApiError
-from porch.routes._http import json_body, porch, rate_limit
+from porch.routes._http import json_body, porch
 from porch.routes._moderator import (
     check_console_origin,
     clear_session_cookie,
@@ -27,6 +27,7 @@ from porch.routes._moderator import (
     signed_in,
     start_session,
 )
+from porch.routes._policy import rate_limit
 from porch.routes.auth import LOGINS_PER_MINUTE, to_provider
 
 OPEN_SESSION: dict[str, Any] = {

@@ -19,8 +19,9 @@ from porch.auth.provider import SignInFailed
 from porch.auth.schemas import LOGOUT, REDEEM, START_LOGIN
 from porch.auth.signin import LOGIN_LIFETIME, SignIn, browser_cookie
 from porch.errors import ApiError
-from porch.routes._http import client_address, json_body, porch
+from porch.routes._http import json_body, porch
 from porch.routes._moderator import console_signed_in
+from porch.routes._policy import check_origin, rate_limit, site_of
 
 logger = logging.getLogger("porch.auth")
 
@@ -43,24 +44,13 @@ def _bearer(request: Request) -> str:
 
 
 async def start_login(request: Request) -> Response:
-    app = porch(request)
     data = await json_body(request, START_LOGIN)
-    site = app.comments.site(data["site"])
-    origin = request.headers.get("origin")
-    if origin is None:
-        raise ApiError(400, "origin_required", "Start a sign-in from a web page: the request needs an Origin header.")
-    if not site.allows_origin(origin):
-        raise ApiError(403, "origin_not_allowed", f"Pages at {origin} may not sign in to site {site.id!r}.")
-    wait = await app.rate_limiter.allow(f"{site.id}:login", client_address(request), LOGINS_PER_MINUTE)
-    if wait is not None:
-        raise ApiError(
-            429,
-            "rate_limited",
-            "Too many sign-in attempts; please wait a little.",
-            headers={"Retry-After": str(max(1, round(wait)))},
-        )
+    site = site_of(request, data["site"])
+    origin = check_origin(request, site, required=True)
+    assert origin is not None
+    await rate_limit(request, f"{site.id}:login", LOGINS_PER_MINUTE, "Too many sign-in attempts; please wait a little.")
     login, secret, url = await _sign_in(request).start_login(
-        site, data["provider"], origin.lower().rstrip("/"), data.get("instance")
+        site, data["provider"], origin, data.get("instance")
     )
     return JSONResponse({"login": login, "secret": secret, "url": url}, status_code=201)
 
@@ -153,20 +143,15 @@ async def redeem(request: Request) -> Response:
 
 
 async def me(request: Request) -> Response:
-    app = porch(request)
-    site_id = request.query_params.get("site")
-    if not site_id:
-        raise ApiError(422, "missing_field", "The query parameter site is required.")
-    site = app.comments.site(site_id)
+    site = site_of(request, request.query_params.get("site"))
     sign_in = _sign_in(request)
     author = await sign_in.authenticate(_bearer(request), site)
     return JSONResponse({"user": sign_in.user_json(author)}, headers={"Cache-Control": "no-store"})
 
 
 async def logout(request: Request) -> Response:
-    app = porch(request)
     data = await json_body(request, LOGOUT)
-    site = app.comments.site(data["site"])
+    site = site_of(request, data["site"])
     await _sign_in(request).logout(_bearer(request), site)
     return Response(status_code=204)
 

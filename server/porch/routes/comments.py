@@ -6,12 +6,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from porch.comments import DEFAULT_PAGE, DEFAULT_REPLIES, MAX_PAGE, SORTS, GuestAuthor, Identify, RequestFacts
+from porch.comments import DEFAULT_PAGE, DEFAULT_REPLIES, MAX_PAGE, SORTS, GuestAuthor, RequestFacts
 from porch.errors import ApiError
-from porch.models import Author
 from porch.moderation.schemas import FLAG
 from porch.moderation.spam.honeypot import FIELD as HONEYPOT
-from porch.routes._http import check_origin, client_address, json_body, porch, rate_limit
+from porch.routes._http import json_body, porch
+from porch.routes._policy import (
+    acting_on_a_comment,
+    check_origin,
+    client_address,
+    rate_limit,
+    reader,
+    site_of,
+    thread_key,
+)
 from porch.schemas import COUNTS, EDIT_COMMENT, NEW_COMMENT
 from porch.settings import SiteSettings
 
@@ -19,10 +27,8 @@ from porch.settings import SiteSettings
 async def list_comments(request: Request) -> Response:
     app = porch(request)
     query = request.query_params
-    site = app.comments.site(_required(query.get("site"), "site"))
-    key = _required(query.get("thread"), "thread")
-    if len(key) > 512:
-        raise ApiError(422, "invalid_field", "thread must be at most 512 characters.")
+    site = site_of(request, query.get("site"))
+    key = thread_key(query.get("thread"))
     sort = query.get("sort", "oldest")
     if sort not in SORTS:
         raise ApiError(422, "invalid_sort", f"sort must be one of {', '.join(SORTS)}.")
@@ -41,9 +47,9 @@ async def list_comments(request: Request) -> Response:
 async def post_comment(request: Request) -> Response:
     app = porch(request)
     data = await json_body(request, NEW_COMMENT)
-    site = app.comments.site(data["site"])
+    site = site_of(request, data["site"])
     check_origin(request, site)
-    viewer = await app.viewer(request, site)
+    viewer = await reader(request, site)
     await rate_limit(request, f"{site.id}:post", site.rate_limit, "Too many comments from your address; please wait a little.")
     author = data.get("author") or {}
     guest = GuestAuthor(author.get("name", ""), author.get("email"), author.get("url")) if author else None
@@ -73,7 +79,7 @@ async def own_comment(request: Request) -> Response:
     comment = await app.comments.own_comment(
         request.path_params["id"],
         edit_token=request.headers.get("x-edit-token"),
-        identify=lambda site: app.viewer(request, site),
+        identify=lambda site: reader(request, site),
     )
     return JSONResponse({"comment": comment}, headers={"Cache-Control": "no-store"})
 
@@ -81,9 +87,9 @@ async def own_comment(request: Request) -> Response:
 async def own_pending(request: Request) -> Response:
     """The signed-in reader's comments of a thread that await moderation (on any device)."""
     app = porch(request)
-    site = app.comments.site(_required(request.query_params.get("site"), "site"))
-    key = _required(request.query_params.get("thread"), "thread")
-    viewer = await app.viewer(request, site)
+    site = site_of(request, request.query_params.get("site"))
+    key = thread_key(request.query_params.get("thread"))
+    viewer = await reader(request, site)
     if viewer is None:
         raise ApiError(401, "invalid_token", "Send the session token as Authorization: Bearer.")
     comments = await app.comments.own_pending(site, key, viewer)
@@ -96,26 +102,14 @@ async def flag_comment(request: Request) -> Response:
     app = porch(request)
     data = await json_body(request, FLAG)
 
+    identify = acting_on_a_comment(request, "flag", "Too many reports from your address; please wait.")
+
     async def reporter(site: SiteSettings) -> str:
-        check_origin(request, site)
-        await rate_limit(request, f"{site.id}:flag", site.rate_limit, "Too many reports from your address; please wait.")
-        viewer = await app.viewer(request, site)
+        viewer = await identify(site)
         return f"identity:{viewer.identity_id}" if viewer else f"network:{app.client_keys(client_address(request))}"
 
     await app.moderation.flag(request.path_params["id"], data["reason"], reporter)
     return Response(status_code=204)
-
-
-def _limited_viewer(request: Request) -> Identify:
-    """The signed-in reader at the comment's site, once this edit or delete has been counted against the
-    site's limit. Comments calls it as soon as the site is known (from the comment), before the credentials
-    are checked and any Markdown is rendered, so refused attempts count too."""
-
-    async def identify(site: SiteSettings) -> Author | None:
-        await rate_limit(request, f"{site.id}:edit", site.rate_limit, "Too many changes from your address; please wait a little.")
-        return await porch(request).viewer(request, site)
-
-    return identify
 
 
 async def edit_comment(request: Request) -> Response:
@@ -124,9 +118,8 @@ async def edit_comment(request: Request) -> Response:
     comment = await app.comments.edit(
         request.path_params["id"],
         data["text"],
-        origin=request.headers.get("origin"),
         edit_token=request.headers.get("x-edit-token"),
-        identify=_limited_viewer(request),
+        identify=acting_on_a_comment(request, "edit", _CHANGES_LIMITED),
     )
     return JSONResponse({"comment": comment})
 
@@ -135,9 +128,8 @@ async def delete_comment(request: Request) -> Response:
     app = porch(request)
     await app.comments.delete(
         request.path_params["id"],
-        origin=request.headers.get("origin"),
         edit_token=request.headers.get("x-edit-token"),
-        identify=_limited_viewer(request),
+        identify=acting_on_a_comment(request, "edit", _CHANGES_LIMITED),
     )
     return Response(status_code=204)
 
@@ -145,15 +137,11 @@ async def delete_comment(request: Request) -> Response:
 async def counts(request: Request) -> Response:
     app = porch(request)
     data = await json_body(request, COUNTS)
-    site = app.comments.site(data["site"])
+    site = site_of(request, data["site"])
     return JSONResponse({"counts": await app.comments.counts(site, data["threads"])})
 
 
-def _required(value: str | None, name: str) -> str:
-    if not value:
-        raise ApiError(422, "missing_field", f"The query parameter {name} is required.")
-    return value
-
+_CHANGES_LIMITED = "Too many changes from your address; please wait a little."
 
 routes = [
     Route("/api/v1/comments", list_comments, methods=["GET"]),

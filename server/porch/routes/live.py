@@ -18,31 +18,22 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from porch.errors import ApiError
 from porch.live.subscriber import Subscriber
-from porch.routes._http import client_address
+from porch.routes._policy import check_origin, client_address, site_of, thread_key
 
 if TYPE_CHECKING:
     from porch.core import Porch
 
 logger = logging.getLogger("porch.live")
 
-MAX_THREAD_KEY = 512
 CLOSE_POLICY = 1008
 CLOSE_INTERNAL_ERROR = 1011
 
 
-def _parameters(websocket: WebSocket, app: Porch) -> tuple[str, str, int | None]:
+def _parameters(websocket: WebSocket) -> tuple[str, str, int | None]:
     query = websocket.query_params
-    site = app.settings.sites.get(query.get("site") or "")
-    if site is None:
-        raise ApiError(403, "site_not_found", f"There is no site {query.get('site')!r} on this server.")
-    origin = websocket.headers.get("origin")
-    if origin is not None and not site.allows_origin(origin):
-        raise ApiError(403, "origin_not_allowed", f"Pages at {origin} may not follow site {site.id!r}.")
-    key = query.get("thread")
-    if not key:
-        raise ApiError(422, "missing_field", "The query parameter thread is required.")
-    if len(key) > MAX_THREAD_KEY:
-        raise ApiError(422, "invalid_field", f"thread must be at most {MAX_THREAD_KEY} characters.")
+    site = site_of(websocket, query.get("site"))
+    check_origin(websocket, site)
+    key = thread_key(query.get("thread"))
     after_text = query.get("after")
     if after_text is None or after_text == "":
         return site.id, key, None
@@ -62,7 +53,7 @@ async def _refuse(websocket: WebSocket, refusal: ApiError) -> None:
 async def live(websocket: WebSocket) -> None:
     app: Porch = websocket.app.state.porch
     try:
-        site, key, after = _parameters(websocket, app)
+        site, key, after = _parameters(websocket)
     except ApiError as refusal:
         await _refuse(websocket, refusal)
         return
