@@ -72,6 +72,7 @@ def test_another_sites_moderator_lists_nothing_of_this_site(client: TestClient) 
     console_session(client, "github:8")
     listing = client.get("/api/v1/admin/comments", params={"status": "pending"})
     assert listing.status_code == 200 and listing.json()["comments"] == []
+    assert listing.json()["counts"] == {"pending": 0, "flagged": 0, "spam": 0}  # not even how many
     asked = client.get("/api/v1/admin/comments", params={"site": "blog"})
     assert asked.status_code == 403 and asked.json()["error"]["code"] == "not_a_moderator"
 

@@ -350,8 +350,8 @@ async def queue_counts(conn: Connection, sites: Collection[str] | None) -> dict[
         "SELECT SUM(CASE WHEN c.status = :pending THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN c.flag_count > 0 THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN c.status = :spam THEN 1 ELSE 0 END)"
-        f" FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.status IN (:pending, :spam)"
-        f" OR c.flag_count > 0{where}",
+        " FROM comments c JOIN threads t ON t.id = c.thread_id WHERE (c.status IN (:pending, :spam)"
+        f" OR c.flag_count > 0){where}",
         values,
     )
     assert row is not None
