@@ -1,5 +1,6 @@
 // Builds the widget: widget/src/index.js → static/porch.js (+ .map), the sign-in UI widget/src/auth-entry.js →
-// static/auth.js (+ .map), loaded by porch.js only where sign-in is offered, and each language pack →
+// static/auth.js (+ .map), loaded by porch.js only where sign-in is offered, what only some readers use
+// widget/src/extras-entry.js → static/extras.js (+ .map), loaded by porch.js on demand, and each language pack →
 // static/i18n/<lang>.json. The moderation console (console/build.mjs) is built with it into static/admin/.
 //   node widget/build.mjs          write the files
 //   node widget/build.mjs --check  exit 1 when the committed files differ from a fresh build
@@ -36,14 +37,22 @@ export async function build() {
   const auth = outputs(await esbuild.build({ ...OPTIONS, entryPoints: [join(SRC, 'auth-entry.js')], outfile: join(OUT, 'auth.js') }));
   const authJs = auth.find((f) => f.path.endsWith('.js')).contents;
   const authFile = `static/auth.js?v=${createHash('sha256').update(authJs).digest('hex').slice(0, 12)}`;
+  // So is what only some readers use (own comments' editor, reports, moderators' tools): static/extras.js.
+  const extras = outputs(await esbuild.build({ ...OPTIONS, entryPoints: [join(SRC, 'extras-entry.js')], outfile: join(OUT, 'extras.js') }));
+  const extrasJs = extras.find((f) => f.path.endsWith('.js')).contents;
+  const extrasFile = `static/extras.js?v=${createHash('sha256').update(extrasJs).digest('hex').slice(0, 12)}`;
   const css = await esbuild.transform(await readFile(join(SRC, 'style.css'), 'utf8'), { loader: 'css', minify: true });
   const bundle = await esbuild.build({
     ...OPTIONS,
     entryPoints: [join(SRC, 'index.js')],
     outfile: join(OUT, 'porch.js'),
-    define: { __PORCH_CSS__: JSON.stringify(css.code.trim()), __PORCH_AUTH_FILE__: JSON.stringify(authFile) },
+    define: {
+      __PORCH_CSS__: JSON.stringify(css.code.trim()),
+      __PORCH_AUTH_FILE__: JSON.stringify(authFile),
+      __PORCH_EXTRAS_FILE__: JSON.stringify(extrasFile),
+    },
   });
-  const files = [...auth, ...outputs(bundle)].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const files = [...auth, ...extras, ...outputs(bundle)].sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const lang of LANGUAGES) {
     const pack = (await import(pathToFileURL(join(SRC, 'lang', `${lang}.js`)).href)).default;
     files.push({ path: join(OUT, 'i18n', `${lang}.json`), contents: Buffer.from(JSON.stringify(pack) + '\n') });

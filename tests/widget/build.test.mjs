@@ -45,11 +45,23 @@ test('the sign-in UI is a separate file that porch.js names by its content', asy
   assert.ok(auth.includes('document.currentScript.dispatchEvent(new CustomEvent("porch:module"'));
 });
 
+test('what only some readers use is static/extras.js, which porch.js names by its content', async () => {
+  const bundle = await readFile(new URL('static/porch.js', ROOT), 'utf8');
+  const extras = await readFile(new URL('static/extras.js', ROOT));
+  const hash = createHash('sha256').update(extras).digest('hex').slice(0, 12);
+  assert.ok(bundle.includes(`"static/extras.js?v=${hash}"`), 'porch.js must name the committed extras.js');
+  assert.match(extras.toString(), /^\(\(\)=>\{/, 'it defines no global');
+  for (const words of ['Delete this comment?', 'Edit comment', 'more replies']) {
+    assert.ok(!bundle.includes(words), `${words} leaked into porch.js`);
+    assert.ok(extras.includes(words), `${words} is not in extras.js`);
+  }
+});
+
 test('markup reaches the DOM in exactly one place', async () => {
   const dir = new URL('widget/src/', ROOT);
   const sinks = /\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|createContextualFragment|DOMParser|\beval\(|new Function\(/g;
   const found = [];
-  for (const name of await readdir(dir)) {
+  for (const name of await readdir(dir, { recursive: true })) {
     if (!name.endsWith('.js')) continue;
     const source = await readFile(new URL(name, dir), 'utf8');
     for (const match of source.matchAll(sinks)) found.push(`${name}: ${match[0]}`);

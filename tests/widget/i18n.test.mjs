@@ -4,12 +4,13 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import core from '../../widget/src/lang/en.js';
+import extras from '../../widget/src/lang/en-extras.js';
 import signIn from '../../widget/src/lang/en-signin.js';
 import { LANGUAGES, loadTranslator, packFor, translator } from '../../widget/src/i18n.js';
 
 const STATIC = new URL('../../static/', import.meta.url);
 // Every English word: porch.js's own and those that the parts loaded on demand bring along.
-const en = { ...core, ...signIn };
+const en = { ...core, ...signIn, ...extras };
 
 test('English plurals and placeholders', () => {
   const t = translator('en', null);

@@ -32,6 +32,13 @@ export function translator(lang, pack) {
   };
 }
 
+// What an API failure (api.js ApiError) means for the reader, in their words; `n` fills "at most {n} characters".
+export function errorText(t, error, n) {
+  const code = (error && error.code) || 'unknown';
+  const key = 'err_' + code;
+  return key in en ? t(key, { n }) : t('err_unknown', { message: (error && error.message) || code });
+}
+
 // Fetches the language pack for `lang` from `server`; resolves to a translator (English when there is no pack or it fails).
 export async function loadTranslator(lang, server, fetchImpl = fetch) {
   const pack = packFor(lang);

@@ -1,6 +1,6 @@
 // porch.js: reads its own <script> tag, renders the widget and defines window.Porch.
 import { parseConfig, serverBase } from './config.js';
-import { fillCounts } from './counts.js';
+import { loadExtras } from './load.js';
 import { mountWidget } from './widget.js';
 
 const script = document.currentScript;
@@ -33,7 +33,7 @@ const Porch = window.Porch || {
   /** Fills every [data-porch-count="THREAD"] element with "N comments". Options: site, lang, server. */
   counts(options = {}) {
     const config = parseConfig({ site: scriptData.site, lang: scriptData.lang, ...optionsFrom(options) }, pageFacts());
-    return fillCounts(config);
+    return loadExtras(config.server).then((parts) => parts.counts(config));
   },
 };
 window.Porch = Porch;

@@ -3,36 +3,12 @@
 // or the reader has a session here. Until it is in (and on guest-only sites, always) this answers for it from
 // the stored session: the headers of API calls and whether the guest fields apply.
 import { addWords } from './i18n.js';
+import { loadModule } from './load.js';
 import { sessionKey } from './storage.js';
 
 /* global __PORCH_AUTH_FILE__ */
 // "static/auth.js?v=<hash of its content>", so that a cached copy always matches this porch.js.
 const AUTH_FILE = typeof __PORCH_AUTH_FILE__ === 'string' ? __PORCH_AUTH_FILE__ : 'static/auth.js';
-// A page whose Content-Security-Policy admits porch.js by nonce admits the files it loads with the same nonce.
-const NONCE = typeof document === 'object' && document.currentScript ? document.currentScript.nonce : '';
-const loading = new Map(); // script URL → promise of its export, shared by every widget on the page
-
-// Runs the script at `url` and resolves to what it hands over on its own element (auth-entry.js).
-function loadModule(url) {
-  if (!loading.has(url)) {
-    const promise = new Promise((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = url;
-      if (NONCE) script.nonce = NONCE;
-      script.addEventListener('porch:module', (event) => resolve(event.detail));
-      // After a successful run the promise is already resolved, and this changes nothing.
-      script.onload = script.onerror = () => {
-        script.remove();
-        reject(new Error(url));
-      };
-      document.head.append(script);
-    });
-    promise.catch(() => loading.delete(url)); // the next widget tries again
-    loading.set(url, promise);
-  }
-  return loading.get(url);
-}
-
 export function createSignIn({ server, site, store, api, t, onChange }) {
   const key = sessionKey(server, site);
   let auth = null; // auth.js's object, once loaded

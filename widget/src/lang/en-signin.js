@@ -16,4 +16,6 @@ export default {
   err_invalid_code: 'That code is not the right one, so this sign-in has ended. Please sign in again.',
   err_login_expired: 'Signing in took too long. Please sign in again.',
   err_login_redeemed: 'This sign-in was already used. Please sign in again.',
+  err_sign_in_required: 'Please sign in to comment.',
+  err_invalid_token: 'You were signed out. Please sign in again.',
 };

@@ -1,10 +1,9 @@
 // English, built into porch.js: the words every reader may meet. The words of the parts porch.js loads on demand
-// come with them (en-signin.js in static/auth.js). Other packs (every key of all of these) are built to
+// come with them (en-signin.js in static/auth.js, en-extras.js in static/extras.js). Other packs (every key of all of these) are built to
 // static/i18n/<lang>.json and fetched on demand.
 // Plural messages are objects keyed by Intl.PluralRules categories; "{n}" and "{name}" are placeholders.
 export default {
   comments: { one: '{n} Comment', other: '{n} Comments' },
-  count: { one: '{n} comment', other: '{n} comments' },
   newComments: { one: '{n} new comment', other: '{n} new comments' },
   leaveReply: 'Leave a Reply',
   replyTo: 'Leave a Reply to {name}',
@@ -23,17 +22,11 @@ export default {
   replyToLabel: 'Reply to {name}',
   edit: 'Edit',
   delete: 'Delete',
-  save: 'Save',
-  cancel: 'Cancel',
-  keep: 'Keep',
-  confirmDelete: 'Delete this comment?',
-  editLabel: 'Edit comment',
   edited: 'edited',
   deleted: 'This comment was deleted.',
   pending: 'Your comment is awaiting moderation.',
   anonymous: 'Anonymous',
   loadMore: 'Load more comments',
-  moreReplies: { one: 'Show {n} more reply', other: 'Show {n} more replies' },
   sortBy: 'Sort by',
   oldest: 'Oldest',
   newest: 'Newest',
@@ -54,11 +47,7 @@ export default {
   err_invalid_email: 'Please check the email address.',
   err_parent_not_found: 'The comment you are replying to no longer exists.',
   err_origin_not_allowed: 'This page is not allowed to post comments to this site.',
-  err_edit_window_closed: 'The time for changing this comment is over.',
-  err_edit_token_invalid: 'This comment can no longer be changed from this browser.',
   err_thread_locked: 'Comments are closed.',
   err_unknown: 'Something went wrong: {message}',
-  err_sign_in_required: 'Please sign in to comment.',
-  err_invalid_token: 'You were signed out. Please sign in again.',
   via: 'via {name}',
 };
