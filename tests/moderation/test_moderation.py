@@ -215,7 +215,7 @@ def test_a_banned_guest_is_refused_and_purge_hides_their_comments(tmp_path: Path
         assert elsewhere.status_code == 403
         assert post(client, "fine", address="192.0.2.1").status_code == 201
         [listed] = client.get("/api/v1/admin/bans").json()["bans"]
-        assert listed["reason"] == "trolling" and listed["expires"] is not None
+        assert listed["reason"] == "trolling" and listed["expires"] is not None and listed["name"] == "Troll"
         assert client.delete(f"/api/v1/admin/bans/{listed['id']}", headers=headers).status_code == 204
         assert post(client, "four", address="203.0.113.7").status_code == 201
         actions = [entry["action"] for entry in client.get("/api/v1/admin/log").json()["entries"]]
@@ -254,7 +254,9 @@ def test_a_moderators_edit_reaches_readers_and_the_log(tmp_path: Path, database_
         assert edited["html"] == "<p>no typo</p>" and edited["text"] == "no typo"
         assert page(client)["comments"][0]["html"] == "<p>no typo</p>"
         entries = client.get("/api/v1/admin/log", params={"site": "blog"}).json()["entries"]
-        assert [(e["actor"], e["action"], e["comment"]) for e in entries] == [("github:1", "edit", comment["id"])]
+        assert [(e["actor"], e["action"], e["comment"], e["thread"]) for e in entries] == [
+            ("github:1", "edit", comment["id"], "/post")
+        ]
 
 
 def test_search_and_queues(tmp_path: Path, database_url: str) -> None:

@@ -306,6 +306,7 @@ class Moderation:
             identity_id=None if author.is_guest else author.identity_id,
             client_hash=item.client_hash if author.is_guest else None,
             email_hash=self.email_hash(author.email) if author.is_guest else None,
+            name=author.name,
             reason=reason,
             actor=moderator.actor,
             created=now,
@@ -372,7 +373,7 @@ class Moderation:
                 {
                     "id": str(entry.id), "site": entry.site, "actor": entry.actor, "action": entry.action,
                     "comment": str(entry.comment_id) if entry.comment_id is not None else None,
-                    "thread": str(entry.thread_id) if entry.thread_id is not None else None,
+                    "thread": entry.thread_key,
                     "detail": entry.detail, "at": rfc3339(entry.created),
                 }
                 for entry in entries
@@ -428,6 +429,7 @@ def _ban_json(ban: rows.Ban) -> dict[str, Any]:
         "id": str(ban.id),
         "site": ban.site,
         "by": "identity" if ban.identity_id is not None else "guest",
+        "name": ban.name,
         "reason": ban.reason,
         "actor": ban.actor,
         "created": rfc3339(ban.created),

@@ -200,6 +200,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 identity_id {bigint} REFERENCES identities (id),
                 client_hash TEXT,
                 email_hash TEXT,
+                name TEXT NOT NULL,
                 reason TEXT NOT NULL,
                 actor TEXT NOT NULL,
                 created DOUBLE PRECISION NOT NULL,

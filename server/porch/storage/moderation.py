@@ -167,6 +167,7 @@ class Ban:
     identity_id: int | None
     client_hash: str | None
     email_hash: str | None
+    name: str
     reason: str
     actor: str
     created: float
@@ -176,8 +177,8 @@ class Ban:
 def _ban(row: Any) -> Ban:
     return Ban(
         id=row["id"], site=row["site"], identity_id=row["identity_id"], client_hash=row["client_hash"],
-        email_hash=row["email_hash"], reason=row["reason"], actor=row["actor"], created=row["created"],
-        expires=row["expires"],
+        email_hash=row["email_hash"], name=row["name"], reason=row["reason"], actor=row["actor"],
+        created=row["created"], expires=row["expires"],
     )
 
 
@@ -185,8 +186,8 @@ async def insert_ban(conn: Connection, ban: Ban) -> Ban:
     values = {key: value for key, value in ban.__dict__.items() if key != "id"}
     row = await sql.fetch_one(
         conn,
-        "INSERT INTO bans (site, identity_id, client_hash, email_hash, reason, actor, created, expires, lifted)"
-        " VALUES (:site, :identity_id, :client_hash, :email_hash, :reason, :actor, :created, :expires, NULL)"
+        "INSERT INTO bans (site, identity_id, client_hash, email_hash, name, reason, actor, created, expires, lifted)"
+        " VALUES (:site, :identity_id, :client_hash, :email_hash, :name, :reason, :actor, :created, :expires, NULL)"
         " RETURNING id",
         values,
     )
@@ -242,7 +243,7 @@ class LogEntry:
     actor: str
     action: str
     comment_id: int | None
-    thread_id: int | None
+    thread_key: str | None
     detail: str
     created: float
 
@@ -258,13 +259,24 @@ async def log(conn: Connection, site: str, actor: str, action: str, *, comment_i
 
 
 async def log_entries(conn: Connection, sites: Collection[str] | None, limit: int, before: int | None) -> list[LogEntry]:
-    query = sa.select(moderation_log).order_by(moderation_log.c.id.desc()).limit(limit)
+    """Newest first, each with the key of the thread it concerns (its comment's, or the thread's own)."""
+    thread_of = sa.func.coalesce(moderation_log.c.thread_id, comments.c.thread_id)
+    query = (
+        sa.select(moderation_log, threads.c.key)
+        .select_from(
+            moderation_log.outerjoin(comments, comments.c.id == moderation_log.c.comment_id).outerjoin(
+                threads, threads.c.id == thread_of
+            )
+        )
+        .order_by(moderation_log.c.id.desc())
+        .limit(limit)
+    )
     if sites is not None:
         query = query.where(moderation_log.c.site.in_(list(sites)))
     if before is not None:
         query = query.where(moderation_log.c.id < before)
     return [
-        LogEntry(row["id"], row["site"], row["actor"], row["action"], row["comment_id"], row["thread_id"],
+        LogEntry(row["id"], row["site"], row["actor"], row["action"], row["comment_id"], row["key"],
                  row["detail"], row["created"])
         for row in await conn.fetch_all(query)
     ]

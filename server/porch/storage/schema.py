@@ -130,6 +130,7 @@ bans = sa.Table(
     sa.Column("identity_id", sa.BigInteger),
     sa.Column("client_hash", sa.Text),
     sa.Column("email_hash", sa.Text),
+    sa.Column("name", sa.Text, nullable=False),  # the author's name when banned, for the moderators' list
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("actor", sa.Text, nullable=False),
     sa.Column("created", sa.Double, nullable=False),
