@@ -25,6 +25,9 @@ logger = logging.getLogger("porch.live")
 HEALTH_CHECK_INTERVAL = 5  # seconds: redis-py pings a quiet pub/sub connection to notice a dead one
 
 
+CLOSE_TIMEOUT = 2.0  # seconds
+
+
 class RedisBackend(SignalledBackend):
     name = "Redis"
 
@@ -67,5 +70,6 @@ class RedisBackend(SignalledBackend):
                 logger.warning("lost the Redis subscription; reconnecting in %.2f s", delay, exc_info=failures == 1)
                 await asyncio.sleep(delay)
             finally:
-                with contextlib.suppress(RedisError, OSError):
-                    await pubsub.aclose()
+                # Bounded: closing right after a cancelled read can wait on that read's connection forever.
+                with contextlib.suppress(RedisError, OSError, TimeoutError):
+                    await asyncio.wait_for(pubsub.aclose(), CLOSE_TIMEOUT)

@@ -10,7 +10,6 @@ the previous one) and retries a failed signal with backoff.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 
@@ -26,6 +25,9 @@ STARTUP_WAIT = 5.0  # seconds to wait for the first subscription before serving 
 
 def backoff(failures: int) -> float:
     return RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
+
+
+STOP_TIMEOUT = 5.0  # seconds
 
 
 class SignalledBackend:
@@ -52,9 +54,10 @@ class SignalledBackend:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # A task stuck in its cleanup (a connection that never answers) must not hold up the shutdown.
+        _, stuck = await asyncio.wait(self._tasks, timeout=STOP_TIMEOUT)
+        for task in stuck:
+            logger.warning("%s: task %s did not stop in time", self.name, task.get_name())
         await self._follower.stop()
         await self._close()
 
