@@ -40,12 +40,14 @@ test('a guest-only site loads no sign-in file and shows the guest fields', async
 test('a stored session is sent, and dropped when the server refuses it', () => {
   const { store, signIn, changes } = setup({ token: 't0k', user: { name: 'Ada' } });
   assert.deepEqual(signIn.headers(), { Authorization: 'Bearer t0k' });
+  assert.deepEqual(signIn.user(), { name: 'Ada' });
   assert.equal(signIn.guestFields(), false);
   signIn.failed({ status: 422, code: 'text_empty' });
   assert.ok(store.get(sessionKey(SERVER, 'blog')));
   signIn.failed({ status: 401, code: 'invalid_token' });
   assert.equal(store.get(sessionKey(SERVER, 'blog')), null);
   assert.deepEqual(signIn.headers(), {});
+  assert.equal(signIn.user(), null);
   assert.equal(signIn.guestFields(), true);
   assert.equal(changes(), 1);
 });

@@ -22,7 +22,7 @@ test('a page: its comments join the thread, subscribers hear which, each after i
   const { store, seen, state } = setup();
   const a = comment('a');
   const b = comment('b', 'a');
-  store.started(page([b, a], { next: 'CUR', more_replies: [{ root: 'a', after: 'R1', count: 150 }] }));
+  store.loaded(page([b, a], { next: 'CUR', more_replies: [{ root: 'a', after: 'R1', count: 150 }] }), true);
   assert.deepEqual(seen, [['add', ['a', 'b']], ['more', 'a'], ['count']]);
   assert.equal(state.count, 2);
   assert.equal(state.next, 'CUR');
@@ -32,7 +32,7 @@ test('a page: its comments join the thread, subscribers hear which, each after i
 
 test('a live comment goes in when that moves nothing the reader sees, else waits behind "N new"', () => {
   const { store, seen, state } = setup();
-  store.started(page([comment('a')]));
+  store.loaded(page([comment('a')]), true);
   seen.length = 0;
   store.event(created(6, comment('b')), quiet);
   assert.deepEqual(seen, [['new', state.thread.get('b')], ['add', ['b']], ['count']]);
@@ -50,7 +50,7 @@ test('a live comment goes in when that moves nothing the reader sees, else waits
 
 test('live updates and deletions say they came live; a deleted comment with replies stays as a placeholder', () => {
   const { store, seen, state } = setup();
-  store.started(page([comment('a'), comment('b', 'a'), comment('c')]));
+  store.loaded(page([comment('a'), comment('b', 'a'), comment('c')]), true);
   seen.length = 0;
   store.event({ type: 'comment.updated', seq: 6, comment: { ...state.thread.get('c'), html: '<p>new</p>' } }, quiet);
   assert.deepEqual(seen[0], ['update', 'c', true, undefined]);
@@ -68,7 +68,7 @@ test('live updates and deletions say they came live; a deleted comment with repl
 
 test('replying to a comment that is deleted ends the reply before the comment leaves', () => {
   const { store, seen, state } = setup();
-  store.started(page([comment('a')]));
+  store.loaded(page([comment('a')]), true);
   store.reply('a');
   seen.length = 0;
   store.event({ type: 'comment.deleted', seq: 6, comment: { ...state.thread.get('a'), status: 'deleted' } }, quiet);
@@ -78,7 +78,7 @@ test('replying to a comment that is deleted ends the reply before the comment le
 
 test('posting: a guest keeps the edit token for the edit window; the live echo is no duplicate', () => {
   const { store, keep, state } = setup();
-  store.started(page([]));
+  store.loaded(page([]), true);
   store.site({ edit_window: 900, max_length: 100 });
   const mine = comment('m');
   store.posted(mine, 'TOKEN', 'my text');
@@ -95,7 +95,7 @@ test('posting: a guest keeps the edit token for the edit window; the live echo i
 
 test('edits and deletions by the reader force a redraw and count once', () => {
   const { store, seen, state } = setup();
-  store.started(page([comment('a')]));
+  store.loaded(page([comment('a')]), true);
   store.site({ edit_window: 900 });
   store.posted(comment('m'), 'T', 'x');
   seen.length = 0;
@@ -111,7 +111,7 @@ test('edits and deletions by the reader force a redraw and count once', () => {
 
 test('a new sort empties the thread and ends any reply; the live seq goes on', () => {
   const { store, seen, state } = setup();
-  store.started(page([comment('a')], { next: 'N' }));
+  store.loaded(page([comment('a')], { next: 'N' }), true);
   store.reply('a');
   seen.length = 0;
   store.resort('newest');
@@ -124,7 +124,7 @@ test('a new sort empties the thread and ends any reply; the live seq goes on', (
 
 test('a thread.updated frame changes the thread facts and says so', () => {
   const { store, seen, state } = setup();
-  store.started(page([]));
+  store.loaded(page([]), true);
   seen.length = 0;
   store.event({ type: 'thread.updated', seq: 6, thread: { locked: true } }, quiet);
   assert.deepEqual(seen, [['thread']]);

@@ -6,7 +6,7 @@ import { tokenKey } from '../../widget/src/storage.js';
 import { fillComment } from '../../widget/src/views/comment.js';
 import { createComposer } from '../../widget/src/views/composer.js';
 import { createList } from '../../widget/src/views/list.js';
-import { showMoreReplies } from '../../widget/src/views/more.js';
+import { showMoreReplies } from '../../widget/src/views/paging.js';
 import { confirmDelete, startEdit } from '../../widget/src/views/own.js';
 import { createStatus } from '../../widget/src/views/status.js';
 import { SERVER, comment, extrasLoaded, makeCtx, page, text } from './_dom.mjs';
@@ -33,8 +33,23 @@ test('comment: author, time, the server-sanitised text, and Reply', () => {
   assert.match(text(el.querySelector('.meta')), /· via GitHub$/);
   assert.equal(el.querySelector('time').getAttribute('datetime'), c.created);
   assert.equal(el.querySelector('.av.initial').textContent, '<');
-  assert.deepEqual(buttons(el), ['Reply']);
+  assert.deepEqual(buttons(el), ['Reply', 'Report']);
   assert.equal(el.querySelector('.actions button').getAttribute('aria-label'), 'Reply to <b>Ada</b>');
+  el.querySelectorAll('.actions button')[1].click();
+  assert.deepEqual(ctx.extras.map(([name, x]) => [name, x.id]), [['report', '1']]);
+});
+
+test("comment: no Report on what the signed-in reader wrote; a moderator's tools when installed", () => {
+  const ctx = makeCtx();
+  const el = article(ctx);
+  ctx.store.user({ name: 'Ada', provider: 'github' });
+  fillComment(el, comment('1', null, { author: { name: 'Ada', provider: 'github' } }), ctx);
+  assert.deepEqual(buttons(el), ['Reply']);
+  fillComment(el, comment('2', null, { author: { name: 'Ada', provider: 'gitlab' } }), ctx);
+  assert.deepEqual(buttons(el), ['Reply', 'Report'], 'same name, another identity');
+  ctx.tools = (c, actions) => actions.append(document.createElement('button'));
+  fillComment(el, comment('3'), ctx);
+  assert.equal(el.querySelectorAll('.actions button').length, 3);
 });
 
 test('comment: a javascript: author link is not a link', () => {
@@ -51,10 +66,12 @@ test('comment: awaiting moderation, deleted, locked', () => {
   assert.equal(text(el.querySelector('.note')), 'Your comment is awaiting moderation.');
   fillComment(el, comment('1', null, { status: 'deleted', html: '' }), ctx);
   assert.equal(text(el), 'This comment was deleted.');
-  ctx.store.started(page([]));
+  ctx.store.loaded(page([]), true);
   ctx.store.thread({ locked: true });
   fillComment(el, comment('2'), ctx);
-  assert.deepEqual(buttons(el), [], 'no Reply on a locked thread');
+  assert.deepEqual(buttons(el), ['Report'], 'no Reply on a locked thread');
+  fillComment(el, comment('3', null, { status: 'pending' }), ctx);
+  assert.deepEqual(buttons(el), [], 'no Report on a comment that awaits moderation');
 });
 
 test('comment: Edit and Delete while the edit token lasts; they run the on-demand parts', () => {
@@ -76,7 +93,7 @@ test('list: replies nest up to four levels, then line up with their parent', () 
   ctx.root.append(list.list);
   const chain = [comment('r')];
   for (let i = 1; i <= 6; i++) chain.push(comment('d' + i, chain[i - 1].id));
-  ctx.store.started(page([...chain, comment('s')]));
+  ctx.store.loaded(page([...chain, comment('s')]), true);
   const depthOf = (id) => {
     let depth = 0;
     for (let el = ctx.root.getElementById('porch-c-' + id); el; el = el.parentNode) if (el.localName === 'ol') depth++;
@@ -91,7 +108,7 @@ test('list: updates redraw, but never over an open editor unless forced; removal
   const ctx = makeCtx();
   const list = createList(ctx);
   ctx.root.append(list.list);
-  ctx.store.started(page([comment('a'), comment('b')]));
+  ctx.store.loaded(page([comment('a'), comment('b')]), true);
   const a = ctx.root.getElementById('porch-c-a');
   a.dataset.busy = '1';
   ctx.store.reveal(); // nothing held: nothing changes
@@ -109,7 +126,7 @@ test('list: a live comment is quiet only when its place is below the viewport', 
   const ctx = makeCtx();
   const list = createList(ctx);
   ctx.root.append(list.list);
-  ctx.store.started(page([comment('a')]));
+  ctx.store.loaded(page([comment('a')]), true);
   const newcomer = comment('b');
   list.list.getBoundingClientRect = () => ({ top: 0, bottom: 500 });
   assert.equal(list.quiet(newcomer), false, 'the end of the list is on screen');
@@ -120,21 +137,23 @@ test('list: a live comment is quiet only when its place is below the viewport', 
 test('list: "Load more comments" shows while there is a next page, and the sort control names every sort', () => {
   const ctx = makeCtx({ sort: 'newest' });
   const list = createList(ctx);
-  ctx.store.started(page([comment('a')], { next: 'N2' }));
+  ctx.store.loaded(page([comment('a')], { next: 'N2' }), true);
   assert.equal(list.moreButton.hidden, false);
   assert.equal(text(list.moreButton), 'Load more comments');
   const options = [...list.sort.querySelectorAll('option')];
   assert.deepEqual(options.map(text), ['Oldest', 'Newest', 'Top']);
   assert.deepEqual(options.filter((o) => o.hasAttribute('selected')).map((o) => o.value), ['newest']);
   assert.equal(text(list.sort.querySelector('label')), 'Sort by');
-  ctx.load = async () => page([comment('z')]);
   list.moreButton.click();
+  Object.defineProperty(list.sort.querySelector('select'), 'value', { value: 'top' }); // linkedom has no select.value
+  list.sort.querySelector('select').dispatchEvent(new window.Event('change'));
+  assert.deepEqual(ctx.extras.map(([name, x]) => [name, x === list.moreButton ? 'the button' : x]), [['loadMore', 'the button'], ['sortBy', 'top']]);
 });
 
 test('list: a root whose replies were cut asks the on-demand part for its "Show N more replies"', () => {
   const ctx = makeCtx();
   createList(ctx);
-  ctx.store.started(page([comment('a')], { more_replies: [{ root: 'a', after: 'R', count: 3 }] }));
+  ctx.store.loaded(page([comment('a')], { more_replies: [{ root: 'a', after: 'R', count: 3 }] }), true);
   assert.deepEqual(ctx.extras, [['more', 'a']]);
 });
 
@@ -143,7 +162,7 @@ test('more replies: the button loads the next batch under its root and goes with
   const ctx = makeCtx();
   const list = createList(ctx);
   ctx.root.append(list.list);
-  ctx.store.started(page([comment('a'), comment('a1', 'a')], { more_replies: [{ root: 'a', after: 'R', count: 2 }] }));
+  ctx.store.loaded(page([comment('a'), comment('a1', 'a')], { more_replies: [{ root: 'a', after: 'R', count: 2 }] }), true);
   showMoreReplies(ctx, 'a');
   const li = ctx.root.getElementById('porch-c-a').parentNode;
   const button = li.querySelector(':scope > .more');
@@ -167,9 +186,9 @@ function composerSetup({ guests = true, post } = {}) {
   ctx.root.append(list.list);
   const composer = createComposer(ctx, auth, ctx.keep);
   ctx.root.append(composer.slot);
-  ctx.store.started(page([comment('a')]));
+  ctx.store.loaded(page([comment('a')]), true);
   ctx.store.site({ edit_window: 900, max_length: 100 });
-  composer.show();
+  composer.open();
   const form = ctx.root.querySelector('form');
   const submit = () => form.dispatchEvent(new window.Event('submit', { cancelable: true }));
   return { ctx, composer, form, submit, calls, field: (id) => ctx.root.getElementById(id) };
@@ -187,12 +206,12 @@ test('composer: labels say what is asked; a guest posts with their details, whic
   submit();
   await settle();
   assert.deepEqual(calls[0], {
-    site: 'blog', thread: '/post', text: 'Hello', title: 'A post', url: 'https://blog.example/post',
+    site: 'blog', thread: '/post', text: 'Hello', title: 'A post', url: 'https://blog.example/post', homepage: '',
     author: { name: 'Ada', url: 'https://ada.example/' },
   });
   assert.ok(ctx.root.getElementById('porch-c-new'), 'the posted comment is shown');
   assert.equal(field('porch-text').value, '');
-  assert.deepEqual(ctx.said, ['announce: Your comment was posted.']);
+  assert.deepEqual(ctx.said, ['', 'announce: Your comment was posted.']);
   assert.equal(ctx.store.token('new').token, 'TOK');
 });
 
@@ -238,7 +257,7 @@ test('status: the count, "N new comments", the live state and announcements', as
   let revealed = 0;
   const status = createStatus(ctx, ctx.host, () => revealed++);
   assert.equal(text(status.heading), '0 Comments');
-  ctx.store.started(page([comment('a')]));
+  ctx.store.loaded(page([comment('a')]), true);
   assert.equal(text(status.heading), '1 Comment');
   assert.equal(status.newButton.hidden, true);
   ctx.store.event({ type: 'comment.created', seq: 6, comment: comment('b', null, { author: { name: 'Bo' } }) }, () => false);
@@ -262,7 +281,7 @@ function ownSetup(api) {
   const list = createList(ctx);
   ctx.refresh = list.refresh;
   ctx.root.append(list.list);
-  ctx.store.started(page([comment('m')]));
+  ctx.store.loaded(page([comment('m')]), true);
   ctx.keep.set(tokenKey(SERVER, 'm'), { token: 'T', text: 'old text', expires: Date.now() + 60000 });
   list.refresh('m', true);
   const el = ctx.root.getElementById('porch-c-m');
@@ -271,7 +290,9 @@ function ownSetup(api) {
 
 test('own comment: the editor replaces the text, saves with the token, and Cancel restores it', async () => {
   const edits = [];
-  const { ctx, el } = ownSetup({ edit: async (id, body, token) => (edits.push([id, body, token]), { comment: { ...comment('m'), html: '<p>new text</p>', edited: 'x' } }) });
+  const { ctx, el } = ownSetup({
+    call: async (method, path, { body, headers }) => (edits.push([method, path, body, headers]), { comment: { ...comment('m'), html: '<p>new text</p>', edited: 'x' } }),
+  });
   startEdit(ctx, ctx.state.thread.get('m'), el);
   assert.equal(el.dataset.busy, '1');
   const box = el.querySelector('textarea');
@@ -283,14 +304,14 @@ test('own comment: the editor replaces the text, saves with the token, and Cance
   el.querySelector('textarea').value = 'new text';
   el.querySelector('form').dispatchEvent(new window.Event('submit', { cancelable: true }));
   await settle();
-  assert.deepEqual(edits, [['m', 'new text', 'T']]);
+  assert.deepEqual(edits, [['PATCH', 'api/v1/comments/m', { text: 'new text' }, { 'X-Edit-Token': 'T' }]]);
   assert.equal(text(el.querySelector('.body')), 'new text');
   assert.equal(ctx.store.token('m').text, 'new text');
 });
 
 test('own comment: Delete asks first; Keep keeps it, Delete removes it', async () => {
   const removed = [];
-  const { ctx, el } = ownSetup({ remove: async (id, token) => removed.push([id, token]) });
+  const { ctx, el } = ownSetup({ call: async (method, path, { headers }) => removed.push([method, path, headers]) });
   ctx.root.append(Object.assign(document.createElement('h2'), { id: 'porch-heading' }));
   const actions = () => el.querySelector('.actions');
   confirmDelete(ctx, ctx.state.thread.get('m'), actions());
@@ -301,7 +322,50 @@ test('own comment: Delete asks first; Keep keeps it, Delete removes it', async (
   confirmDelete(ctx, ctx.state.thread.get('m'), actions());
   [...actions().querySelectorAll('button')].find((b) => text(b) === 'Delete').click();
   await settle();
-  assert.deepEqual(removed, [['m', 'T']]);
+  assert.deepEqual(removed, [['DELETE', 'api/v1/comments/m', { 'X-Edit-Token': 'T' }]]);
   assert.equal(ctx.root.getElementById('porch-c-m'), null);
   assert.equal(ctx.state.count, 0);
+});
+
+test('composer: the honeypot is in the form, sent as "homepage", and out of reach of people', async () => {
+  const { form, submit, calls, field } = composerSetup();
+  const honeypot = form.querySelector('input[name=homepage]');
+  assert.equal(honeypot.getAttribute('aria-hidden'), 'true');
+  assert.equal(honeypot.getAttribute('tabindex'), '-1');
+  assert.equal(honeypot.getAttribute('autocomplete'), 'off');
+  assert.equal(honeypot.getAttribute('class'), 'hp', 'off-screen by the stylesheet, not display:none');
+  assert.equal(honeypot.hasAttribute('hidden'), false);
+  honeypot.value = 'http://spam.example/';
+  field('porch-text').value = 'Buy';
+  field('porch-name').value = 'Bot';
+  submit();
+  await settle();
+  assert.equal(calls[0].homepage, 'http://spam.example/');
+});
+
+test('composer: a lock closes the form with "Comments are closed.", an unlock opens it again, live', () => {
+  const { ctx, composer, form } = composerSetup();
+  composer.reply('a');
+  ctx.store.thread({ locked: true });
+  assert.equal(form.isConnected, false);
+  assert.equal(ctx.state.replyTo, null);
+  assert.equal(ctx.said.at(-1), 'Comments are closed.');
+  assert.deepEqual(buttons(ctx.root.getElementById('porch-c-a')), ['Report'], 'Reply went with the lock');
+  ctx.store.thread({ locked: false });
+  assert.equal(form.parentNode, composer.slot);
+  assert.equal(ctx.said.at(-1), '');
+  assert.deepEqual(buttons(ctx.root.getElementById('porch-c-a')), ['Reply', 'Report']);
+});
+
+test('composer: a thread locked from the start shows no form until it is unlocked', () => {
+  const ctx = makeCtx();
+  const auth = { guestFields: () => true, failed() {}, slot() {} };
+  const composer = createComposer(ctx, auth, ctx.keep);
+  ctx.root.append(composer.slot);
+  ctx.store.loaded({ ...page([]), thread: { count: 0, locked: true, seq: 1 } }, true);
+  composer.open();
+  assert.equal(ctx.root.querySelector('form'), null);
+  assert.deepEqual(ctx.said, ['Comments are closed.']);
+  ctx.store.thread({ locked: false });
+  assert.ok(ctx.root.querySelector('form textarea'));
 });

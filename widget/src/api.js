@@ -1,4 +1,5 @@
-// The Porch HTTP API. Failures become ApiError with the server's stable code, or "network".
+// The Porch HTTP API. Failures become ApiError with the server's stable code, or "network". These are the calls
+// every reader makes; the parts loaded on demand make theirs through `call` (calls.js).
 
 export class ApiError extends Error {
   constructor(code, message, status = 0) {
@@ -40,15 +41,9 @@ export function createApi(server, authHeaders = () => ({})) {
   }
 
   return {
+    call,
     site: (site) => call('GET', `api/v1/sites/${encodeURIComponent(site)}`, { signed: false }),
     comments: (query) => call('GET', 'api/v1/comments', { query, signed: false }),
     post: (body) => call('POST', 'api/v1/comments', { body }),
-    edit: (id, text, token) =>
-      call('PATCH', `api/v1/comments/${encodeURIComponent(id)}`, { body: { text }, headers: { 'X-Edit-Token': token } }),
-    remove: (id, token) =>
-      call('DELETE', `api/v1/comments/${encodeURIComponent(id)}`, { headers: { 'X-Edit-Token': token } }),
-    counts: (site, threads) => call('POST', 'api/v1/counts', { body: { site, threads } }),
-    // Sign-in (auth.js): auth/login, auth/redeem and auth/logout take a body; "me?site=S" is a GET.
-    auth: (path, body) => call(body ? 'POST' : 'GET', 'api/v1/' + path, { body }),
   };
 }

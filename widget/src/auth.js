@@ -8,6 +8,7 @@
 // and the one-time code the popup posts back (accepted only from the server's origin and for this login). A
 // provider may cut the popup's link to us; the popup then shows the code, and we ask the reader to type it
 // here. The session is kept in the host page's localStorage, per server and site.
+import { auth as call } from './calls.js';
 import { h, safeHref, setText } from './dom.js';
 import { watchLogin } from './handshake.js';
 import words from './lang/en-signin.js';
@@ -68,7 +69,7 @@ export function createAuth({ server, site, store, api, t, addWords, onChange }) 
     const popup = window.open('', 'porch-sign-in', 'popup,width=520,height=680');
     let login;
     try {
-      login = await api().auth('auth/login', { site, provider: provider.id, instance: instance || null });
+      login = await call(api(), 'auth/login', { site, provider: provider.id, instance: instance || null });
     } catch (error) {
       if (popup) popup.close();
       return say(error);
@@ -80,14 +81,14 @@ export function createAuth({ server, site, store, api, t, addWords, onChange }) 
       login,
       origin,
       popup,
-      redeem: (code) => api().auth('auth/redeem', { login: login.login, secret: login.secret, code }),
+      redeem: (code) => call(api(), 'auth/redeem', { login: login.login, secret: login.secret, code }),
       onChange: update,
     });
     render();
   }
 
   function signOut() {
-    const done = api().auth('auth/logout', { site }); // sent with the session's header, read right now
+    const done = call(api(), 'auth/logout', { site }); // sent with the session's header, read right now
     setSession(null);
     return done.catch(() => {});
   }
@@ -177,7 +178,7 @@ export function createAuth({ server, site, store, api, t, addWords, onChange }) 
       if (!session && !providers.length) return null;
       render();
       // A kept session may have been revoked or have expired meanwhile.
-      if (session) api().auth('me?site=' + encodeURIComponent(site)).catch((error) => session && this.failed(error));
+      if (session) call(api(), 'me?site=' + encodeURIComponent(site)).catch((error) => session && this.failed(error));
       return box;
     },
     guestFields: () => !session && guests,

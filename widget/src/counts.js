@@ -1,5 +1,6 @@
 // Porch.counts(): fills every [data-porch-count="THREAD"] element with "N comments".
 import { createApi } from './api.js';
+import { counts } from './calls.js';
 import { loadTranslator } from './i18n.js';
 
 const MAX_THREADS = 100; // threads asked for in one request
@@ -24,8 +25,7 @@ export async function fillCounts({ server, site, lang, root = document }) {
     const all = [...threads];
     result[key] = {};
     for (let i = 0; i < all.length; i += MAX_THREADS) {
-      const { counts } = await api.counts(key, all.slice(i, i + MAX_THREADS));
-      Object.assign(result[key], counts);
+      Object.assign(result[key], (await counts(api, key, all.slice(i, i + MAX_THREADS))).counts);
     }
   }
   for (const el of elements) {

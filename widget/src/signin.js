@@ -22,6 +22,8 @@ export function createSignIn({ server, site, store, api, t, onChange }) {
       return session ? { Authorization: 'Bearer ' + session.token } : {};
     },
     guestFields: () => (auth ? auth.guestFields() : guests && !store.get(key)),
+    // The signed-in user ({name, provider, url, avatar}) or null; auth.js keeps the session in the same place.
+    user: () => (store.get(key) || {}).user || null,
     // An API call failed: a refused session token means the reader is signed out.
     failed(error) {
       if (auth) auth.failed(error);

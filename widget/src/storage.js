@@ -5,6 +5,8 @@ export const draftKey = (server, site, thread) => `porch:draft:${server}|${site}
 export const tokenKey = (server, id) => `porch:token:${server}|${id}`;
 export const guestKey = (server) => `porch:guest:${server}`;
 export const sessionKey = (server, site) => `porch:session:${server}|${site}`;
+// The reader's comments of a thread that await moderation: [{id, token}] (a guest's edit token proves them theirs).
+export const heldKey = (server, site, thread) => `porch:held:${server}|${site}|${thread}`;
 const TOKEN_PREFIX = 'porch:token:';
 
 export function keyValueStore(storage) {

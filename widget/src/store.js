@@ -11,8 +11,11 @@ import { MoreReplies } from './replies.js';
 import { tokenKey } from './storage.js';
 import { Thread } from './tree.js';
 
-/** `keep` is the host page's storage (storage.js keyValueStore), where the edit tokens live. */
-export function createStore({ sort, server, keep }) {
+/**
+ * `keep` is the host page's storage (storage.js keyValueStore), where the edit tokens live; `held` the key there
+ * of this thread's comments of the reader's that await moderation (storage.js heldKey).
+ */
+export function createStore({ sort, server, keep, held }) {
   const listeners = [];
   const deletedHere = new Set(); // comments whose deletion is already counted
   const state = {
@@ -82,15 +85,15 @@ export function createStore({ sort, server, keep }) {
       listeners.push(listener);
     },
 
-    /** The first page of the thread: its facts, its count and the seq to follow live from. */
-    started(page) {
-      state.live = new LiveState(page.thread.seq || 0);
-      store.loaded(page, true);
-    },
-
-    /** A page of top-level comments (with their replies); `first` after a (re)load. */
+    /**
+     * A page of top-level comments (with their replies); `first` after a (re)load: the thread's facts and
+     * count, and the first time the seq to follow live from.
+     */
     loaded(page, first) {
-      if (first) state.count = (state.info = page.thread).count;
+      if (first) {
+        if (!state.info) state.live = new LiveState(page.thread.seq || 0);
+        state.count = (state.info = page.thread).count;
+      }
       state.next = page.next;
       addPage(page);
       state.more.addPage(page);
@@ -151,9 +154,15 @@ export function createStore({ sort, server, keep }) {
       emit('thread');
     },
 
-    /** The reader posted `comment`; `token` (a guest's) lets them edit it for the site's edit window. */
+    /**
+     * The reader posted `comment`; `token` (a guest's) lets them edit it for the site's edit window, and see it
+     * after a reload while it awaits moderation.
+     */
     posted(comment, token, text) {
-      if (token) keep.set(tokenKey(server, comment.id), { token, text, expires: Date.now() + state.site.edit_window * 1000 });
+      if (token) {
+        keep.set(tokenKey(server, comment.id), { token, text, expires: Date.now() + state.site.edit_window * 1000 });
+        if (comment.status === 'pending') store.held([...store.held(), { id: comment.id, token }]);
+      }
       state.count += state.live.countNew(comment);
       state.live.unhold(comment.id);
       state.thread.has(comment.id) ? update(comment) : insert(comment);
@@ -181,12 +190,24 @@ export function createStore({ sort, server, keep }) {
       return saved && saved.expires > Date.now() ? saved : null;
     },
 
+    /** This thread's comments of the reader's that await moderation, [{id, token}]; with `list`, they become that. */
+    held(list) {
+      return list ? keep.set(held, list) : keep.get(held) || [];
+    },
+
+    /** The reader's own comment that awaits moderation, read again (after a reload): it goes at its place. */
+    pending(c) {
+      insert(c);
+    },
+
     /** The comment the form replies to (null: the thread). */
     reply: setter('replyTo'),
     /** The site as GET /api/v1/sites/SITE shows it. */
     site: setter('site'),
-    /** The signed-in user ({name, url, ...}) or null. */
-    user: setter('user'),
+    /** The signed-in user ({name, provider, url, avatar}) or null; subscribers hear of a change only. */
+    user(user) {
+      if (JSON.stringify(user) !== JSON.stringify(state.user)) setter('user')(user);
+    },
     /** The live connection: 'connecting' or 'live'. */
     status: setter('status'),
   };

@@ -6,7 +6,7 @@ import { errorText, loadTranslator, translator } from './i18n.js';
 import { loadExtras } from './load.js';
 import { createSignIn } from './signin.js';
 import { connectLive } from './socket.js';
-import { keyValueStore, memoryStorage } from './storage.js';
+import { heldKey, keyValueStore, memoryStorage } from './storage.js';
 import { createStore } from './store.js';
 import { createComposer } from './views/composer.js';
 import { createList } from './views/list.js';
@@ -32,11 +32,15 @@ function localStore() {
 export function mountWidget(config, place) {
   const { server } = config;
   const keep = localStore();
-  const store = createStore({ sort: config.sort, server, keep });
+  const store = createStore({ sort: config.sort, server, keep, held: heldKey(server, config.site, config.thread) });
   const { state } = store;
   let list, composer, status; // the views, made once the reader's words are in
   let connection = null;
-  const auth = createSignIn({ server, site: config.site, store: keep, api: () => api, t: (key, vars) => ctx.t(key, vars), onChange: () => composer.guests() });
+  const auth = createSignIn({ server, site: config.site, store: keep, api: () => api, t: (key, vars) => ctx.t(key, vars), onChange: () => {
+      composer.guests();
+      store.user(auth.user());
+    },
+  });
   const api = createApi(server, () => auth.headers());
   const host = h('div', { class: 'porch-comments', 'data-theme': config.theme });
   const root = host.attachShadow({ mode: 'open' });
@@ -64,20 +68,10 @@ export function mountWidget(config, place) {
     // The next page of top-level comments (with their replies), unless `query` asks for something else.
     load: (query = { sort: state.sort, limit: String(PAGE_SIZE), ...(state.next && { after: state.next }) }) =>
       api.comments({ site: config.site, thread: config.thread, ...query }),
-    // Loads a page for a "more" button (disabled meanwhile) and shows it, unless the thread was reloaded since.
-    async loadInto(button, query, show) {
-      const shown = state.thread;
-      button.disabled = true;
-      try {
-        const page = await ctx.load(query);
-        if (!ctx.destroyed && state.thread === shown) show(page);
-      } catch (error) {
-        ctx.say(ctx.errorText(error));
-      } finally {
-        button.disabled = false;
-      }
-    },
   };
+  // The signed-in reader's own comments that await moderation, and a moderator's tools (views/mine.js); signing
+  // out takes the tools away.
+  store.subscribe((change) => change === 'user' && (state.user || ctx.tools) && ctx.extra('mine'));
   place(host);
   root.append(h('style', null, CSS));
 
@@ -129,11 +123,13 @@ export function mountWidget(config, place) {
       const page = await pageRequest;
       if (ctx.destroyed) return;
       ctx.say('');
-      store.started(page);
+      store.loaded(page, true);
       store.site((await siteRequest) || state.site);
       if (ctx.destroyed) return;
-      if (state.info.locked) ctx.say(ctx.t('closed'));
-      else composer.show();
+      composer.open();
+      store.user(auth.user());
+      // A guest's comments that await moderation, seen again through their edit tokens.
+      if (!state.user && store.held().length) ctx.extra('mine');
       connection = connectLive({
         server,
         site: config.site,

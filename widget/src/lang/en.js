@@ -25,6 +25,7 @@ export default {
   edited: 'edited',
   deleted: 'This comment was deleted.',
   pending: 'Your comment is awaiting moderation.',
+  report: 'Report',
   anonymous: 'Anonymous',
   loadMore: 'Load more comments',
   sortBy: 'Sort by',

@@ -12,7 +12,8 @@ export function timeElement(iso, lang) {
 
 /**
  * ctx: {t, config: {server, lang}, state: the store's state, store: for the reader's own edit tokens,
- * reply(id): the form replies to it, extra(name, ...args): runs a part loaded on demand (extras-entry.js)}.
+ * reply(id): the form replies to it, extra(name, ...args): runs a part loaded on demand (extras-entry.js),
+ * tools(c, actions): a moderator's buttons, once extras.js (views/moderate.js) installed them}.
  */
 export function fillComment(article, c, ctx) {
   const { t, state } = ctx;
@@ -36,13 +37,20 @@ export function fillComment(article, c, ctx) {
       h('button', { type: 'button', class: 'link', 'aria-label': t('replyToLabel', { name }), onclick: () => ctx.reply(c.id) }, t('reply')),
     );
   }
+  const user = state.user;
   if (ctx.store.token(c.id)) {
     if (li) li.dataset.own = '1';
     actions.append(
       h('button', { type: 'button', class: 'link', onclick: () => ctx.extra('edit', c, article) }, t('edit')),
       h('button', { type: 'button', class: 'link', onclick: () => ctx.extra('remove', c, actions) }, t('delete')),
     );
+  } else if (c.status === 'approved' && !(user && id === user.provider && c.author.name === user.name)) {
+    // Report, with a confirmation that asks why (views/report.js, loaded on demand). Its name is given, not
+    // computed from its content: on a thread of thousands, naming every button from its text is what makes
+    // assistive technology (and Playwright's role queries) slow.
+    actions.append(h('button', { type: 'button', class: 'link', 'aria-label': t('report'), onclick: () => ctx.extra('report', c, actions) }, t('report')));
   }
+  if (ctx.tools) ctx.tools(c, actions);
   append(article, [
     h(
       'div',

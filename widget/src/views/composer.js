@@ -1,5 +1,10 @@
 // The "Leave a Reply" form: the text, the guest's name, email and website (kept for next time), the draft
-// (kept across reloads), replying in place under a comment, posting and saying what went wrong.
+// (kept across reloads), replying in place under a comment, posting and saying what went wrong. It closes with
+// "Comments are closed." while the thread is locked, and opens again when it is unlocked, live.
+//
+// The form has a honeypot, a field named "homepage" that people never meet: off-screen (not display:none, which
+// some bots skip), hidden from screen readers, out of the tab order and never autofilled. A bot that fills it
+// has its comment stored as spam (server/porch/moderation/spam/honeypot.py).
 import { h, setText } from '../dom.js';
 import { draftKey, guestKey } from '../storage.js';
 
@@ -20,6 +25,7 @@ export function createComposer(ctx, auth, keep) {
   const urlInput = h('input', { id: 'porch-url', name: 'url', type: 'url', autocomplete: 'url', oninput: saveGuest });
   const formError = h('p', { class: 'error', role: 'alert', id: 'porch-form-error' });
   const submitButton = h('button', { type: 'submit', class: 'btn primary' }, t('post'));
+  const honeypot = h('input', { name: 'homepage', class: 'hp', 'aria-hidden': 'true', tabindex: '-1', autocomplete: 'off' });
   const field = (key, input, hint) =>
     h('div', { class: 'field' }, h('label', { for: input.id }, t(key), hint && h('span', { class: 'hint' }, ` (${t(hint)})`)), input);
   const guestBox = h(
@@ -40,6 +46,7 @@ export function createComposer(ctx, auth, keep) {
     h('div', { class: 'formhead' }, formTitle, cancelButton),
     field('comment', text),
     guestBox,
+    honeypot,
     formError,
     submitButton,
   );
@@ -104,7 +111,7 @@ export function createComposer(ctx, auth, keep) {
     const guest = auth.guestFields();
     if (!text.value.trim()) return showError({ code: 'text_empty' });
     if (guest && !nameInput.value.trim()) return showError({ code: 'name_required' });
-    const body = { site: config.site, thread: config.thread, text: text.value, title: config.title, url: config.url };
+    const body = { site: config.site, thread: config.thread, text: text.value, title: config.title, url: config.url, homepage: honeypot.value };
     if (state.replyTo) body.parent = state.replyTo;
     if (guest) {
       body.author = { name: nameInput.value.trim() };
@@ -135,7 +142,38 @@ export function createComposer(ctx, auth, keep) {
     }
   }
 
-  store.subscribe((change) => change === 'replyTo' && placeForm());
+  // The form where the thread is open; "Comments are closed." where it is locked.
+  function open() {
+    const closed = state.info.locked;
+    if (closed) {
+      store.reply(null);
+      form.remove();
+    } else if (!ready) show();
+    else slot.append(form);
+    ctx.say(closed ? t('closed') : '');
+  }
+
+  // Once the site is known: the form, with the guest's details and any draft restored.
+  function show() {
+    keep.pruneTokens(config.server, Date.now());
+    auth.slot(state.site, (element) => form.insertBefore(element, guestBox));
+    guestBox.hidden = !auth.guestFields();
+    const guest = keep.get(guestKey(config.server));
+    if (guest) {
+      nameInput.value = guest.name || '';
+      emailInput.value = guest.email || '';
+      urlInput.value = guest.url || '';
+    }
+    slot.append(form);
+    ready = true;
+    const draft = keep.get(draftId);
+    if (draft && draft.text) {
+      text.value = draft.text;
+      if (draft.parent) reply(draft.parent, false);
+    }
+  }
+
+  store.subscribe((change) => (change === 'replyTo' ? placeForm() : change === 'thread' && open()));
   setFormTitle();
 
   return {
@@ -146,24 +184,7 @@ export function createComposer(ctx, auth, keep) {
     guests() {
       guestBox.hidden = !auth.guestFields();
     },
-    /** Shows the form once the site is known, with the guest's details and any draft restored. */
-    show() {
-      keep.pruneTokens(config.server, Date.now());
-      auth.slot(state.site, (element) => form.insertBefore(element, guestBox));
-      guestBox.hidden = !auth.guestFields();
-      const guest = keep.get(guestKey(config.server));
-      if (guest) {
-        nameInput.value = guest.name || '';
-        emailInput.value = guest.email || '';
-        urlInput.value = guest.url || '';
-      }
-      slot.append(form);
-      ready = true;
-      const draft = keep.get(draftId);
-      if (draft && draft.text) {
-        text.value = draft.text;
-        if (draft.parent) reply(draft.parent, false);
-      }
-    },
+    /** Shows the form once the site is known, or says that the thread is closed. */
+    open,
   };
 }

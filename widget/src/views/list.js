@@ -1,5 +1,6 @@
 // The thread list: a comment and its replies as list items, nested up to MAX_INDENT levels and in line below
-// that; "Load more comments"; the sort control ("Show N more replies" is views/more.js, loaded on demand).
+// that; the "Load more comments" button and the sort control (what they do, and "Show N more replies", is
+// views/paging.js, loaded on demand).
 // It follows the store, and keeps the reader's place when a live change lands above what they read.
 import { h, setText } from '../dom.js';
 import { relativeTime } from '../time.js';
@@ -7,15 +8,15 @@ import { authorName, fillComment } from './comment.js';
 
 const MAX_INDENT = 4; // reply levels that indent; deeper replies line up with their parent
 
-/** ctx: see comment.js, plus {load(query), loadInto(button, query, show), say(text), errorText(error)}. */
+/** ctx: see comment.js. */
 export function createList(ctx) {
   const { store, state, t } = ctx;
   const els = new Map(); // comment id → its <li>
   const list = h('ol', { class: 'list' });
-  const moreButton = h('button', { type: 'button', class: 'btn more', hidden: true, onclick: () => ctx.loadInto(moreButton, undefined, store.loaded) }, t('loadMore'));
+  const moreButton = h('button', { type: 'button', class: 'btn more', hidden: true, onclick: () => ctx.extra('loadMore', moreButton) }, t('loadMore'));
   const sortSelect = h(
     'select',
-    { id: 'porch-sort', onchange: () => resort(sortSelect.value) },
+    { id: 'porch-sort', onchange: () => ctx.extra('sortBy', sortSelect.value) },
     ['oldest', 'newest', 'top'].map((sort) => h('option', { value: sort, selected: sort === state.sort }, t(sort))),
   );
 
@@ -117,21 +118,13 @@ export function createList(ctx) {
   }
 
 
-  async function resort(sort) {
-    store.resort(sort);
-    try {
-      store.loaded(await ctx.load(), true);
-    } catch (error) {
-      ctx.say(ctx.errorText(error));
-    }
-  }
-
   store.subscribe((change, a, live, force) => {
     if (change === 'add') place(a);
     else if (change === 'update') live ? keepInPlace(() => refresh(a, force)) : refresh(a, force);
     else if (change === 'remove') live ? keepInPlace(() => drop(a)) : drop(a);
     else if (change === 'more') ctx.extra('more', a);
     else if (change === 'count') moreButton.hidden = !state.next;
+    else if (change === 'thread') els.forEach((li, id) => refresh(id)); // Reply goes or comes back with a lock
     else if (change === 'reset') {
       els.clear();
       list.replaceChildren();

@@ -1,5 +1,6 @@
 // The reader's own comment, while its edit window is open: the editor in place of its text, and the delete
 // confirmation in place of its actions. Both leave the comment as it was on Cancel / Keep.
+import { deleteComment, editComment } from '../calls.js';
 import { h, setText } from '../dom.js';
 
 /** ctx: {store, api, t, errorText(error), root, refresh(id, force): redraws a comment as the store has it}. */
@@ -22,7 +23,7 @@ export function startEdit(ctx, c, article) {
       onsubmit: async (event) => {
         event.preventDefault();
         try {
-          const { comment } = await ctx.api.edit(c.id, box.value, saved.token);
+          const { comment } = await editComment(ctx.api, c.id, box.value, saved.token);
           store.edited(comment, box.value);
           article.focus();
         } catch (failure) {
@@ -59,7 +60,7 @@ export function confirmDelete(ctx, c, actions) {
       class: 'btn',
       onclick: async () => {
         try {
-          await ctx.api.remove(c.id, saved.token);
+          await deleteComment(ctx.api, c.id, saved.token);
           store.deleted(c.id);
           ctx.root.getElementById('porch-heading').focus(); // the comment (and the focused button) may be gone
         } catch (failure) {
