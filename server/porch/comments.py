@@ -21,6 +21,7 @@ from porch.avatars import guest_avatar_hash
 from porch.cache import PageCache
 from porch.errors import ApiError
 from porch.models import Author, CommentStatus, Event, EventKind, StoredComment, Thread
+from porch.ratelimit.keys import network
 from porch.render_pool import RenderPool
 from porch.settings import Settings, SiteSettings
 from porch.storage import Connection, Storage
@@ -350,18 +351,7 @@ class Comments:
 
     async def own_comment(self, comment_id: str, *, edit_token: str | None, identify: Identify) -> dict[str, Any]:
         """A comment its author may see, pending ones included: proven by its edit token or the author's session."""
-        if not comment_id.isdigit() or len(comment_id) > 18:
-            raise ApiError(404, "comment_not_found", "There is no such comment.")
-        async with self._storage.reading() as conn:
-            comment = await self._live_comment(conn, int(comment_id))
-            thread = await thread_rows.get(conn, comment.thread_id)
-        assert thread is not None
-        site = self.site(thread.site)
-        viewer = await identify(site)
-        if edit_token:
-            self._tokens.check(edit_token, site.id, comment.id, None)
-        elif viewer is None or viewer.identity_id != comment.author.identity_id or comment.author.is_guest:
-            raise ApiError(403, "not_your_comment", "Only the author may see this comment.")
+        _, comment = await self._claimed(comment_id, edit_token, identify, to_change=False)
         return self.public(comment)
 
     async def own_pending(self, site: SiteSettings, key: str, viewer: Author) -> list[dict[str, Any]]:
@@ -385,14 +375,22 @@ class Comments:
         return text
 
     def _client_hash(self, address: str | None) -> str | None:
+        """A keyed hash of the client's network (an IPv6 /64 counts as one), kept with the comment for bans."""
         if not address:
             return None
-        return hmac.new(self._settings.secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+        return hmac.new(self._settings.secret_key.encode(), network(address).encode(), hashlib.sha256).hexdigest()[:32]
 
     async def _authorised(
         self, comment_id: str, edit_token: str | None, identify: Identify
     ) -> tuple[SiteSettings, StoredComment]:
-        """The comment's site and the comment, if the caller may change it now; otherwise an ApiError.
+        """The comment's site and the comment, if the caller may change it now; otherwise an ApiError."""
+        return await self._claimed(comment_id, edit_token, identify, to_change=True)
+
+    async def _claimed(
+        self, comment_id: str, edit_token: str | None, identify: Identify, *, to_change: bool
+    ) -> tuple[SiteSettings, StoredComment]:
+        """The comment's site and the comment, if the caller proves to be its author: with the comment's edit
+        token, or as the signed-in reader who wrote it. `to_change`: within the site's edit window only.
 
         `identify` gives the signed-in reader for the comment's site (a session is bound to its site, which is
         only known once the comment has been read), after the request's own checks.
@@ -408,12 +406,10 @@ class Comments:
             raise ApiError(404, "site_not_found", "This comment belongs to a site that is no longer configured.")
         viewer = await identify(site)  # the request's own checks (its page's origin, its rate) run here
         if edit_token:
-            self._tokens.check(edit_token, site.id, comment.id, site.edit_window)
-        elif viewer is not None and viewer.identity_id == comment.author.identity_id and not comment.author.is_guest:
-            pass
-        else:
-            raise ApiError(403, "not_your_comment", "Only the author may change this comment.")
-        if time.time() > comment.created + site.edit_window:
+            self._tokens.check(edit_token, site.id, comment.id, site.edit_window if to_change else None)
+        elif viewer is None or viewer.identity_id != comment.author.identity_id or comment.author.is_guest:
+            raise ApiError(403, "not_your_comment", "Only the author may see or change this comment.")
+        if to_change and time.time() > comment.created + site.edit_window:
             raise ApiError(403, "edit_window_closed", "The time to edit or delete this comment is over.")
         return site, comment
 

@@ -48,8 +48,11 @@ class Server(ServerProcess):
         return body["comment"]  # type: ignore[no-any-return]
 
 
-def start_servers(tmp_path: Path, database: str, live: str, count: int) -> list[Server]:
-    """`count` processes on one database and live backend, each with its folder (config, log), started at once."""
+def start_servers(
+    tmp_path: Path, database: str, live: str, count: int, site: dict[str, Any] | None = None
+) -> list[Server]:
+    """`count` processes on one database and live backend, each with its folder (config, log), started at once.
+    `site`: settings of the site "blog" beyond the defaults of these tests."""
     servers = []
     for index in range(count):
         folder = tmp_path / f"server{index}"
@@ -61,7 +64,8 @@ def start_servers(tmp_path: Path, database: str, live: str, count: int) -> list[
             database=database,
             live=live,
             secret_key="live-test-secret-key-0123456789",
-            sites={"blog": {"origins": ["https://blog.example.com"], "rate_limit": 0, "max_length": MAX_LENGTH}},
+            sites={"blog": {"origins": ["https://blog.example.com"], "rate_limit": 0, "max_length": MAX_LENGTH,
+                            **(site or {})}},
         )
         servers.append(Server(config, folder, port))
     start_all(servers)

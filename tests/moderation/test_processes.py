@@ -18,35 +18,16 @@ from porch.moderation.console import Console
 from porch.settings import load_settings
 from porch.storage import Storage
 from tests.conftest import make_postgres_url
-from tests.live.processes import REDIS_URL, Server, connect, next_frame
-from tests.processes import free_port, start_all, write_config
+from tests.live.processes import REDIS_URL, Server, connect, next_frame, start_servers
 
 pytestmark = pytest.mark.slow
-
-
-def start(tmp_path: Path, database: str, live: str) -> list[Server]:
-    servers = []
-    for index in range(2):
-        folder = tmp_path / f"server{index}"
-        folder.mkdir()
-        port = free_port()
-        config = write_config(
-            folder / "porch.toml",
-            public_url=f"http://127.0.0.1:{port}",
-            database=database,
-            live=live,
-            secret_key="moderation-test-secret-key-0123",
-            sites={"blog": {"origins": ["https://blog.example.com"], "rate_limit": 0, "moderation": "all"}},
-        )
-        servers.append(Server(config, folder, port))
-    start_all(servers)
-    return servers
 
 
 @pytest.fixture(params=["redis", "postgres"])
 def servers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list[Server]]:
     database = make_postgres_url(f"porch_moderation_{os.getpid()}")
-    started = start(tmp_path, database, REDIS_URL if request.param == "redis" else "postgres")
+    live = REDIS_URL if request.param == "redis" else "postgres"
+    started = start_servers(tmp_path, database, live, 2, site={"moderation": "all"})
     yield started
     for server in started:
         server.stop()

@@ -11,6 +11,8 @@ than none, and a Redis outage must not turn into refused comments.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import secrets
 import time
@@ -60,7 +62,9 @@ class RedisWindow:
 
     async def stop(self) -> None:
         if self._client is not None:
-            await self._client.aclose()
+            # Bounded, like every other wait on Redis here: a shutdown must not hang on it.
+            with contextlib.suppress(RedisError, OSError, TimeoutError):
+                await asyncio.wait_for(self._client.aclose(), TIMEOUT * 2)
 
     async def hit(self, key: str, limit: int) -> float | None:
         now = time.monotonic()
