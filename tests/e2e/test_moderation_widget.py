@@ -283,7 +283,9 @@ def test_report_asks_why_first_then_the_moderators_see_it(
     assert flagged["flags"]["reasons"] == {"abuse": 1}
 
 
-def test_a_lock_closes_the_form_live_and_an_unlock_opens_it(page: Any, host: HostSite, mod: ModServer) -> None:
+def test_a_lock_closes_the_form_live_and_an_unlock_opens_it(
+    page: Any, host: HostSite, mod: ModServer, axe_source: str
+) -> None:
     thread, url = thread_page(host, mod, "lock")
     mod.approved(thread, "Before the lock", name="Early")
     open_widget(page, url)
@@ -294,6 +296,7 @@ def test_a_lock_closes_the_form_live_and_an_unlock_opens_it(page: Any, host: Hos
     expect(widget(page).get_by_text("Comments are closed.")).to_be_visible()
     expect(form).to_have_count(0)
     expect(article_of(page, "Before the lock").get_by_role("button", name="Reply to Early")).to_have_count(0)
+    assert run_axe(page, axe_source) == []
     mod.lock(thread, False)
     expect(form).to_be_visible()
     expect(widget(page).get_by_text("Comments are closed.")).to_have_count(0)
