@@ -140,3 +140,29 @@ test('the signed-in user and the live status are state with their own notificati
   assert.equal(state.user.name, 'Ada');
   assert.equal(state.status, 'live');
 });
+
+test("a guest's comment held for moderation is remembered for this thread, shown, and not counted", () => {
+  const { store, seen, state } = setup();
+  store.loaded(page([comment('a')]), true);
+  store.site({ edit_window: 900 });
+  seen.length = 0;
+  store.posted(comment('h', null, { status: 'pending' }), 'TOK', 'held text');
+  assert.deepEqual(store.held(), [{ id: 'h', token: 'TOK' }]);
+  assert.deepEqual(seen, [['add', ['h']], ['count']]);
+  assert.equal(state.count, 1, 'only approved comments count');
+  // A signed-in author's (no token) is not remembered here: the server lists those.
+  store.posted(comment('s', null, { status: 'pending' }), null, 'x');
+  assert.deepEqual(store.held().map((x) => x.id), ['h']);
+  // Read again after a reload: it goes at its place, once.
+  const fresh = setup();
+  fresh.store.loaded(page([comment('a')]), true);
+  fresh.store.pending(comment('h', null, { status: 'pending' }));
+  fresh.store.pending(comment('h', null, { status: 'pending' }));
+  assert.deepEqual(fresh.state.thread.children(), ['a', 'h']);
+  assert.equal(fresh.state.count, 1);
+  // Approved live: the same comment, now public and counted.
+  fresh.store.event({ type: 'comment.created', seq: 6, comment: comment('h') }, quiet);
+  assert.deepEqual(fresh.state.thread.children(), ['a', 'h']);
+  assert.equal(fresh.state.thread.get('h').status, 'approved');
+  assert.equal(fresh.state.count, 2);
+});
