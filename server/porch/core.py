@@ -3,6 +3,8 @@ through `app.state.porch`. Nothing in Porch is a module-level global."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any, Protocol
 
 from starlette.requests import HTTPConnection
@@ -22,6 +24,10 @@ from porch.render_pool import RenderPool
 from porch.settings import Settings, SiteSettings
 from porch.storage import Storage
 from porch.tokens import EditTokens
+
+logger = logging.getLogger("porch")
+
+STOP_TIMEOUT = 10.0  # seconds for each part to close
 
 
 class Authenticator(Protocol):
@@ -58,10 +64,22 @@ class Porch:
         await self.live.start()
 
     async def stop(self) -> None:
-        await self.live.stop()
-        await self.rate_limiter.stop()
-        await self.storage.disconnect()
-        await self.spam.close()
+        """Close every part, in order. A part that does not finish within STOP_TIMEOUT (a remote service that
+        never answers a close) is left behind with a warning: a shutdown must end."""
+        steps = [
+            ("live hub", self.live.stop),
+            ("rate limits", self.rate_limiter.stop),
+            ("database", self.storage.disconnect),
+            ("spam checks", self.spam.close),
+        ]
+        for name, step in steps:
+            task = asyncio.create_task(step(), name=f"porch-stop-{name}")
+            done, _ = await asyncio.wait({task}, timeout=STOP_TIMEOUT)
+            if not done:
+                logger.warning("stopping the %s took over %s s; going on without it", name, STOP_TIMEOUT)
+                task.cancel()
+            elif task.exception() is not None:
+                logger.warning("stopping the %s failed", name, exc_info=task.exception())
         self.renderer.close()
 
     async def viewer(self, request: HTTPConnection, site: SiteSettings) -> Author | None:

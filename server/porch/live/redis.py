@@ -46,7 +46,8 @@ class RedisBackend(SignalledBackend):
 
     async def _close(self) -> None:
         if self._client is not None:
-            await self._client.aclose()
+            with contextlib.suppress(RedisError, OSError, TimeoutError):
+                await asyncio.wait_for(self._client.aclose(), CLOSE_TIMEOUT)
 
     async def _receive_forever(self) -> None:
         failures = 0
