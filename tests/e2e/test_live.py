@@ -168,6 +168,8 @@ def test_live_deletion_by_its_author_reaches_other_readers(
     wait_live(second)
     expect(article_of(second, "Soon gone")).to_be_visible()
     article_of(page, "Soon gone").get_by_role("button", name="Delete").click()
+    # The confirmation loads on demand (static/extras.js): answer it once it asks, as a reader would.
+    expect(article_of(page, "Soon gone")).to_contain_text("Delete this comment?")
     article_of(page, "Soon gone").get_by_role("button", name="Delete").click()
     expect(article_of(second, "Soon gone")).to_have_count(0)
     expect(widget(second).locator("h2")).to_have_text("0 Comments")
