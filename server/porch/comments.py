@@ -428,12 +428,18 @@ class Comments:
         comment_id: int,
         kind: EventKind,
         stored: StoredComment | None = None,
+        public: bool | None = None,
     ) -> tuple[StoredComment, Event]:
-        """Append the event of a change to the log. `stored`: the comment as stored, if the caller has it."""
+        """Append the event of a change to the log. `stored`: the comment as stored, if the caller has it.
+
+        The event is public (readers hear it) unless the comment is hidden from readers (held or spam); an
+        event that makes a comment leave their pages is public all the same: it carries the placeholder.
+        `public` decides otherwise (a report, which only moderators hear)."""
         comment = stored or await comment_rows.get(conn, comment_id)
         assert comment is not None
         payload = json.dumps(self.public(comment), ensure_ascii=False, separators=(",", ":"))
-        public = comment.status not in (CommentStatus.PENDING, CommentStatus.SPAM)
+        if public is None:
+            public = comment.status not in (CommentStatus.PENDING, CommentStatus.SPAM) or kind == EventKind.DELETED
         seq = await event_rows.append(conn, thread_id, comment.id, kind, public, payload)
         return comment, Event(seq, thread_id, site, key, kind, public, payload)
 

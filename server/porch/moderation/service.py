@@ -14,12 +14,12 @@ import json
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from porch.comments import Comments, Screening, Submission, rfc3339
 from porch.errors import ApiError
-from porch.models import CommentStatus, Event, EventKind, StoredComment, Thread
+from porch.models import CommentStatus, Event, EventKind, Thread
 from porch.moderation.access import Moderator
 from porch.moderation.spam import Candidate, SpamFilter, Verdict
 from porch.render_pool import RenderPool
@@ -180,7 +180,7 @@ class Moderation:
         comment = item.comment
         shown = self._comments.public(comment)
         if comment.status in _HIDDEN:  # moderators see what they decide on
-            shown = {**self._comments.public(_as_approved(comment)), "status": comment.status.value}
+            shown = {**self._comments.public(replace(comment, status=CommentStatus.APPROVED)), "status": comment.status.value}
         return {
             **shown,
             "site": item.thread.site,
@@ -395,15 +395,8 @@ class Moderation:
     async def _record(
         self, conn: Connection, thread: Thread, comment_id: int, kind: EventKind, *, public: bool | None = None
     ) -> Event:
-        """Append the event of a change of one comment; public unless the comment is hidden from readers (an
-        event that makes a comment disappear is public: it carries the placeholder)."""
-        comment = await comment_rows.get(conn, comment_id)
-        assert comment is not None
-        if public is None:
-            public = comment.status not in _HIDDEN or kind == EventKind.DELETED
-        payload = _dumps(self._comments.public(comment))
-        seq = await event_rows.append(conn, thread.id, comment.id, kind, public, payload)
-        return Event(seq, thread.id, thread.site, thread.key, kind, public, payload)
+        _, event = await self._comments.record(conn, thread.id, thread.site, thread.key, comment_id, kind, public=public)
+        return event
 
     async def _record_thread(self, conn: Connection, thread: Thread) -> Event:
         count = await comment_rows.count(conn, thread.id)
@@ -414,10 +407,6 @@ class Moderation:
     async def _announce(self, events: Sequence[Event]) -> None:
         if events:
             await self._comments.announce(events)
-
-
-def _as_approved(comment: StoredComment) -> StoredComment:
-    return StoredComment(**{**comment.__dict__, "status": CommentStatus.APPROVED})
 
 
 def _thread_json(thread: Thread) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from porch.moderation.schemas import CHANGE_COMMENT, CHANGE_THREAD, NEW_BAN
 from porch.moderation.service import DEFAULT_LIST, MAX_LIST, Change
 from porch.routes._http import json_body, porch
 from porch.routes._moderator import moderator, moderator_of_socket
-from porch.routes.live import CLOSE_POLICY
+from porch.routes.live import refuse
 
 if TYPE_CHECKING:
     from porch.core import Porch
@@ -113,11 +113,7 @@ async def live(websocket: WebSocket) -> None:
     try:
         who = await moderator_of_socket(websocket)
     except ApiError as refusal:
-        if "websocket.http.response" in websocket.scope.get("extensions", {}):
-            body = {"error": {"code": refusal.code, "message": refusal.message}}
-            await websocket.send_denial_response(JSONResponse(body, status_code=refusal.status))
-        else:
-            await websocket.close(CLOSE_POLICY, refusal.code)
+        await refuse(websocket, refusal)
         return
     await websocket.accept()
     subscriber = Subscriber(websocket.send)

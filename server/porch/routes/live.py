@@ -42,7 +42,8 @@ def _parameters(websocket: WebSocket) -> tuple[str, str, int | None]:
     return site.id, key, int(after_text)
 
 
-async def _refuse(websocket: WebSocket, refusal: ApiError) -> None:
+async def refuse(websocket: WebSocket, refusal: ApiError) -> None:
+    """Refuse a handshake with the API's error body (or close 1008 where the server cannot answer it)."""
     if "websocket.http.response" in websocket.scope.get("extensions", {}):
         body = {"error": {"code": refusal.code, "message": refusal.message}}
         await websocket.send_denial_response(JSONResponse(body, status_code=refusal.status))
@@ -55,12 +56,12 @@ async def live(websocket: WebSocket) -> None:
     try:
         site, key, after = _parameters(websocket)
     except ApiError as refusal:
-        await _refuse(websocket, refusal)
+        await refuse(websocket, refusal)
         return
     held = app.live_sockets.acquire(client_address(websocket))
     if held is None:
         limit = app.live_sockets.limit
-        await _refuse(websocket, ApiError(429, "too_many_sockets", f"At most {limit} live connections per address."))
+        await refuse(websocket, ApiError(429, "too_many_sockets", f"At most {limit} live connections per address."))
         return
     try:
         await _follow(websocket, app, site, key, after)
